@@ -1,0 +1,41 @@
+# The two commands of the README: `make run` and `make test`. Each sets everything up first
+# (virtualenv, Python and npm packages, static assets, translations); a step reruns only when
+# its inputs change.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run test setup lint clean
+
+run: setup
+	$(PY) scripts/dev.py run
+
+test: setup
+	$(PY) scripts/dev.py test $(PYTEST_ARGS)
+
+setup: $(VENV)/.installed static/vendor/.copied .data/messages.stamp
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+static/vendor/.copied: node_modules/.installed $(VENV)/.installed scripts/vendor_assets.py
+	$(PY) scripts/vendor_assets.py
+	@touch $@
+
+.data/messages.stamp: $(VENV)/.installed $(wildcard locale/*/LC_MESSAGES/*.po)
+	$(PY) scripts/compile_messages.py
+	@mkdir -p .data && touch $@
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor .data/messages.stamp

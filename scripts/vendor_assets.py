@@ -1,0 +1,41 @@
+"""Copy the front-end assets the portal serves from node_modules into static/vendor.
+
+Run by `make assets` after `npm ci`; static/vendor is git-ignored, so no third-party code is
+committed and nothing is fetched from a CDN at run time.
+"""
+
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE = ROOT / "node_modules"
+VENDOR = ROOT / "static" / "vendor"
+
+# (file in node_modules, name under static/vendor)
+ASSETS = [
+    ("bootstrap/dist/css/bootstrap.min.css", "bootstrap/bootstrap.min.css"),
+    ("bootstrap/dist/css/bootstrap.rtl.min.css", "bootstrap/bootstrap.rtl.min.css"),
+    ("bootstrap/dist/js/bootstrap.bundle.min.js", "bootstrap/bootstrap.bundle.min.js"),
+    ("bootstrap/LICENSE", "bootstrap/LICENSE"),
+    ("vazirmatn/fonts/webfonts/Vazirmatn[wght].woff2", "vazirmatn/Vazirmatn-Variable.woff2"),
+    ("vazirmatn/OFL.txt", "vazirmatn/OFL.txt"),
+]
+
+
+def main() -> int:
+    if VENDOR.exists():
+        shutil.rmtree(VENDOR)
+    for source, target in ASSETS:
+        source_path, target_path = NODE / source, VENDOR / target
+        if not source_path.exists():
+            print(f"missing {source_path}: run `npm ci` first", file=sys.stderr)
+            return 1
+        target_path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source_path, target_path)
+    print(f"Copied {len(ASSETS)} front-end assets into {VENDOR.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
