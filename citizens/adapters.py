@@ -1,0 +1,20 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
+from django.contrib.sites.shortcuts import get_current_site
+from django.utils.translation import get_language
+
+from .services import queue_email
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context_: dict) -> None:
+        """Render in the request (its language and host), send from a worker."""
+        request = context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context_)
+        queue_email(message=self.render_mail(template_prefix, email, ctx))
+
+    def save_user(self, request, user, form, commit=True):
+        # A new account keeps the language it signed up in, for its pages and e-mails.
+        user.preferred_language = (get_language() or "")[:2]
+        return super().save_user(request, user, form, commit=commit)

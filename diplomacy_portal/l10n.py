@@ -1,0 +1,50 @@
+"""Dates and digits the way each language writes them: Solar Hijri and Persian digits under
+Persian, Gregorian and Western digits under English."""
+
+import datetime
+
+import jdatetime
+from django.utils import formats, timezone
+from django.utils.translation import get_language
+
+PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+
+
+def is_persian(language: str | None = None) -> bool:
+    return (language or get_language() or "").startswith("fa")
+
+
+def digits(value, language: str | None = None) -> str:
+    """`value` as text, with Persian digits under Persian."""
+    text = str(value)
+    return text.translate(PERSIAN_DIGITS) if is_persian(language) else text
+
+
+def _local(value):
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+def format_date(value, language: str | None = None) -> str:
+    """A day, e.g. '9 Azar 1405' as '۹ آذر ۱۴۰۵' under Persian, '30 November 2026' otherwise."""
+    if value in (None, ""):
+        return ""
+    value = _local(value)
+    day = value.date() if isinstance(value, datetime.datetime) else value
+    if is_persian(language):
+        jalali = jdatetime.date.fromgregorian(date=day, locale="fa_IR")
+        return digits(f"{jalali.day} {jalali.j_months_fa[jalali.month - 1]} {jalali.year}", "fa")
+    return formats.date_format(day, "j F Y")
+
+
+def format_datetime(value, language: str | None = None) -> str:
+    """A moment in the portal's time zone: the day as format_date gives it, then the time."""
+    if value in (None, ""):
+        return ""
+    value = _local(value)
+    day = format_date(value, language)
+    time = f"{value.hour:02d}:{value.minute:02d}"
+    if is_persian(language):
+        return f"{day}، {digits(time, 'fa')}"
+    return f"{day}, {time}"

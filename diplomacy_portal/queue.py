@@ -1,0 +1,24 @@
+"""Enqueue background work once the database transaction that asked for it commits."""
+
+import logging
+
+from django.db import transaction
+from kombu.exceptions import OperationalError
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue_on_commit(task, *args) -> None:
+    """Queue `task(*args)` after commit; a rolled-back transaction queues nothing.
+
+    A broker that is down is logged, not raised: the row that asked for the work is the source
+    of truth and the periodic sweep queues it again.
+    """
+
+    def send() -> None:
+        try:
+            task.apply_async(args=args)
+        except OperationalError:
+            logger.warning("Broker unavailable; %s%r left for the sweep", task.name, args)
+
+    transaction.on_commit(send)

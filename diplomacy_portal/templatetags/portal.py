@@ -1,0 +1,22 @@
+from django import template
+
+from diplomacy_portal import l10n
+
+register = template.Library()
+
+
+@register.filter
+def localdate(value):
+    """{{ value|localdate }}: Solar Hijri with Persian digits under Persian, else Gregorian."""
+    return l10n.format_date(value)
+
+
+@register.filter
+def localdatetime(value):
+    return l10n.format_datetime(value)
+
+
+@register.filter
+def digits(value):
+    """{{ count|digits }}: Persian digits under Persian."""
+    return l10n.digits(value)

@@ -1,0 +1,16 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from sistercities.services import BUNDLED_CITIES, import_sister_cities
+
+
+class Command(BaseCommand):
+    help = "Create or update the sister cities from a CSV file (default: Isfahan's)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", nargs="?", type=Path, default=BUNDLED_CITIES)
+
+    def handle(self, path, **options):
+        created, updated = import_sister_cities(path=path)
+        self.stdout.write(f"Sister cities: {created} created, {updated} updated.")
