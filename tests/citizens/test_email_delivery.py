@@ -1,0 +1,105 @@
+import smtplib
+
+import pytest
+from django.core.mail import EmailMultiAlternatives
+
+from citizens.models import OutgoingEmail
+from citizens.services import deliver_outgoing_email, queue_email
+
+
+def _message(to=("ana@example.org",)):
+    message = EmailMultiAlternatives("Hello", "Plain body", to=list(to))
+    message.attach_alternative("<p>HTML body</p>", "text/html")
+    return message
+
+
+@pytest.mark.django_db
+def test_a_queued_email_is_stored_then_sent_after_commit(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        (email,) = queue_email(message=_message())
+        assert mailoutbox == []  # nothing is sent before the transaction commits
+
+    email.refresh_from_db()
+    assert email.status == OutgoingEmail.Status.SENT
+    assert email.sent_at is not None
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["ana@example.org"]
+    assert mailoutbox[0].alternatives[0].content == "<p>HTML body</p>"
+
+
+@pytest.mark.django_db
+def test_a_rolled_back_request_sends_nothing(mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        try:
+            from django.db import transaction
+
+            with transaction.atomic():
+                queue_email(message=_message())
+                raise RuntimeError("the request failed")
+        except RuntimeError:
+            pass
+
+    assert callbacks == []
+    assert OutgoingEmail.objects.count() == 0
+    assert mailoutbox == []
+
+
+@pytest.mark.django_db
+def test_delivering_twice_sends_once(mailoutbox):
+    (email,) = queue_email(message=_message())
+
+    deliver_outgoing_email(email_id=email.pk)
+    deliver_outgoing_email(email_id=email.pk)
+
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_temporary_smtp_failure_is_retried_later(monkeypatch):
+    (email,) = queue_email(message=_message())
+
+    def busy(self, *args, **kwargs):
+        raise smtplib.SMTPResponseException(451, b"Try again later")
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", busy)
+    retry_in = deliver_outgoing_email(email_id=email.pk)
+
+    email.refresh_from_db()
+    assert retry_in is not None and retry_in > 0
+    assert email.status == OutgoingEmail.Status.QUEUED
+    assert email.attempts == 1
+    assert "451" in email.last_error
+
+
+@pytest.mark.django_db
+def test_a_permanent_smtp_failure_marks_the_email_failed_without_retry(monkeypatch):
+    (email,) = queue_email(message=_message())
+
+    def refused(self, *args, **kwargs):
+        raise smtplib.SMTPRecipientsRefused({"ana@example.org": (550, b"No such user")})
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", refused)
+    retry_in = deliver_outgoing_email(email_id=email.pk)
+
+    email.refresh_from_db()
+    assert retry_in is None
+    assert email.status == OutgoingEmail.Status.FAILED
+
+
+@pytest.mark.django_db
+def test_tries_are_bounded(monkeypatch, settings):
+    settings.MAIL_MAX_ATTEMPTS = 3
+    (email,) = queue_email(message=_message())
+
+    def down(self, *args, **kwargs):
+        raise ConnectionRefusedError("SMTP server down")
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", down)
+    results = [deliver_outgoing_email(email_id=email.pk) for _ in range(5)]
+
+    email.refresh_from_db()
+    assert results[2:] == [None, None, None]
+    assert email.attempts == 3
+    assert email.status == OutgoingEmail.Status.FAILED

@@ -1,0 +1,43 @@
+import re
+
+from playwright.sync_api import expect
+
+from tests.helpers import wait_for
+
+PASSWORD = "a-Long-passphrase-42"
+
+
+def test_a_newcomer_signs_up_verifies_signs_in_and_reads_in_persian(live_server, page, mailoutbox):
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="Sign up").first.click()
+    page.locator("#id_email").fill("newcomer@example.org")
+    page.locator("#id_password1").fill(PASSWORD)
+    page.locator("#id_password2").fill(PASSWORD)
+    page.get_by_role("button", name="Sign Up").click()
+    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+
+    def verification_link():
+        for message in mailoutbox:
+            found = re.search(r"https?://\S+/accounts/confirm-email/\S+/", message.body)
+            if found and "newcomer@example.org" in message.to:
+                return found.group(0)
+
+    page.goto(wait_for(verification_link))
+    page.get_by_role("button", name="Confirm").click()
+    page.locator("#id_login").fill("newcomer@example.org")
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("button", name="newcomer@example.org")).to_be_visible()
+    html = page.locator("html")
+    expect(html).to_have_attribute("dir", "ltr")
+
+    page.get_by_role("button", name="فارسی").click()
+
+    expect(html).to_have_attribute("lang", "fa")
+    expect(html).to_have_attribute("dir", "rtl")
+    expect(page.get_by_role("link", name="درگاه دیپلمات‌های شهروندی")).to_be_visible()
+    expect(page.get_by_role("link", name="خانه")).to_be_visible()
+    expect(page.get_by_role("button", name="English")).to_be_visible()
+    vazirmatn_loaded = """document.fonts.ready.then(() => [...document.fonts].some(
+        face => face.family.includes("Vazirmatn") && face.status === "loaded"))"""
+    assert page.evaluate(vazirmatn_loaded)

@@ -1,0 +1,43 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from citizens.models import User
+from sistercities.models import SisterCity
+
+
+@pytest.mark.django_db
+def test_loading_the_demo_twice_changes_nothing(settings):
+    settings.DEBUG = True
+    call_command("load_demo")
+    users = {u.email: (u.password, u.last_login) for u in User.objects.all()}
+    cities = list(SisterCity.objects.values().order_by("pk"))
+
+    call_command("load_demo")
+
+    assert {u.email: (u.password, u.last_login) for u in User.objects.all()} == users
+    assert list(SisterCity.objects.values().order_by("pk")) == cities
+
+
+@pytest.mark.django_db
+def test_the_demo_has_one_account_per_role(settings):
+    settings.DEBUG = True
+    call_command("load_demo")
+
+    def roles(email):
+        return set(User.objects.get(email=email).groups.values_list("name", flat=True))
+
+    assert roles("staff@example.org") == {"Municipal staff"}
+    assert roles("official@example.org") == {"City officials"}
+    assert roles("coordinator@example.org") == {"Initiative coordinators"}
+    assert User.objects.get(email="diplomat@example.org").is_diplomat
+    assert not User.objects.get(email="citizen@example.org").is_diplomat
+
+
+@pytest.mark.django_db
+def test_the_demo_refuses_to_load_in_production(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError):
+        call_command("load_demo")
+
+    assert not User.objects.exists()

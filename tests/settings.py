@@ -1,0 +1,29 @@
+"""Test settings: production settings, overriding only what tests must."""
+
+import os
+import tempfile
+import uuid
+
+os.environ.setdefault("SECRET_KEY", "tests-only-not-secret-" + "x" * 40)
+# Each run has its own queue on the shared broker, so workers of other runs never take its tasks.
+os.environ.setdefault("CELERY_QUEUE", f"portal-test-{uuid.uuid4().hex[:8]}")
+
+from diplomacy_portal.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Each test starts with an empty cache (allauth's rate limits live there); tests that are about
+# Redis itself use it directly.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Background work runs in-process after commit; tests marked `worker` start a real worker.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-media-")
+STATIC_ROOT = tempfile.mkdtemp(prefix="portal-test-static-")
+WHITENOISE_USE_FINDERS = True
+# The live server speaks plain HTTP.
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = False
