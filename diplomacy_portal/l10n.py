@@ -8,6 +8,8 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language
 
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+# What people type on Persian and Arabic keyboards, read as Western digits.
+WESTERN_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 
 
 def is_persian(language: str | None = None) -> bool:
@@ -18,6 +20,10 @@ def digits(value, language: str | None = None) -> str:
     """`value` as text, with Persian digits under Persian."""
     text = str(value)
     return text.translate(PERSIAN_DIGITS) if is_persian(language) else text
+
+
+def western_digits(text: str) -> str:
+    return text.translate(WESTERN_DIGITS)
 
 
 def _local(value):

@@ -70,6 +70,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "diplomacy_portal.context_processors.portal",
+                "citizens.context_processors.inbox",
             ],
         },
     },
@@ -132,13 +133,20 @@ TIME_ZONE = env.str("TIME_ZONE", default="Asia/Tehran")
 USE_I18N = True
 USE_TZ = True
 
+# The portal's public address, for links in e-mails sent by workers (no request to ask).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
 # The home city is data, not code: another city runs the same portal with its own values.
 HOME_CITY = {
     "name_en": env.str("HOME_CITY_NAME_EN", default="Isfahan"),
     "name_fa": env.str("HOME_CITY_NAME_FA", default="اصفهان"),
     "latitude": env.float("HOME_CITY_LATITUDE", default=32.652),
     "longitude": env.float("HOME_CITY_LONGITUDE", default=51.675),
+    "districts": env.int("HOME_CITY_DISTRICTS", default=15),
 }
+# Applicants must be adults; documents are kept small.
+MINIMUM_APPLICANT_AGE = env.int("MINIMUM_APPLICANT_AGE", default=18)
+MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(DATA_DIR / "staticfiles")))
@@ -203,7 +211,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_TASK_SOFT_TIME_LIMIT = 600
 CELERY_TASK_TIME_LIMIT = 900
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "queue-due-emails": {"task": "citizens.tasks.queue_due_emails", "schedule": 60.0},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 # Production hardening; `manage.py check --deploy` is clean with DEBUG off.

@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from kombu import Connection
 
-from citizens.services import set_preferred_language
+from citizens.services.accounts import set_preferred_language
 from sistercities.models import SisterCity
 
 logger = logging.getLogger(__name__)

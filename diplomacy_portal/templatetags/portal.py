@@ -20,3 +20,11 @@ def localdatetime(value):
 def digits(value):
     """{{ count|digits }}: Persian digits under Persian."""
     return l10n.digits(value)
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number) -> str:
+    """The current URL with its filters kept and `page` set to `number`."""
+    query = context["request"].GET.copy()
+    query["page"] = number
+    return f"?{query.urlencode()}"
