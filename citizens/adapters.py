@@ -3,7 +3,7 @@ from allauth.core import context
 from django.contrib.sites.shortcuts import get_current_site
 from django.utils.translation import get_language
 
-from .services import queue_email
+from .services.mail import queue_email
 
 
 class AccountAdapter(DefaultAccountAdapter):

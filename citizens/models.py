@@ -1,8 +1,17 @@
+import uuid
+from pathlib import Path
+
 from django.conf import settings
+from django.conf.global_settings import LANGUAGES as WORLD_LANGUAGES
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from sistercities.models import CooperationField, SisterCity
 
 
 class UserManager(BaseUserManager):
@@ -83,6 +92,8 @@ class OutgoingEmail(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # When the sweep may queue it again if no worker has sent it by then (broker lost it).
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
@@ -90,11 +101,235 @@ class OutgoingEmail(models.Model):
         verbose_name_plural = _("outgoing e-mails")
         indexes = [
             models.Index(
-                fields=["created_at"],
-                name="outgoingemail_queued",
+                fields=["next_attempt_at"],
+                name="outgoingemail_due",
                 condition=models.Q(status="queued"),
             )
         ]
 
     def __str__(self):
         return f"{self.to}: {self.subject}"
+
+
+class Notification(models.Model):
+    """An entry in someone's inbox; its e-mail, if any, is an OutgoingEmail sent by a worker.
+
+    The text is rendered from `kind` and `context` when shown, so it follows the reader's
+    current language (templates/notifications/<kind>_*.txt).
+    """
+
+    class Kind(models.TextChoices):
+        APPLICATION_SUBMITTED = "application_submitted", _("Application submitted")
+        APPLICATION_APPROVED = "application_approved", _("Application approved")
+        APPLICATION_REJECTED = "application_rejected", _("Application rejected")
+        APPLICATION_NEEDS_CHANGES = "application_needs_changes", _("Changes requested")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
+    context = models.JSONField(_("details"), default=dict, blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    email = models.OneToOneField(
+        OutgoingEmail,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notification",
+        verbose_name=_("e-mail"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
+            models.Index(
+                fields=["recipient"],
+                name="notification_unread",
+                condition=models.Q(read_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.recipient_id}"
+
+
+class Education(models.TextChoices):
+    SCHOOL = "school", _("Secondary school")
+    DIPLOMA = "diploma", _("High-school diploma")
+    ASSOCIATE = "associate", _("Associate degree")
+    BACHELOR = "bachelor", _("Bachelor's degree")
+    MASTER = "master", _("Master's degree")
+    DOCTORATE = "doctorate", _("Doctorate")
+
+
+def _random_name(folder: str, filename: str) -> str:
+    # A stored name says nothing about the person and cannot be guessed.
+    return f"applications/{folder}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+def upload_cv(application, filename: str) -> str:
+    return _random_name("cv", filename)
+
+
+def upload_photo(application, filename: str) -> str:
+    return _random_name("photo", filename)
+
+
+class DiplomatApplication(models.Model):
+    """A citizen's application to become a citizen diplomat; one per person.
+
+    Status changes only through citizens.services.applications, which logs each one.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        NEEDS_CHANGES = "needs_changes", _("Changes requested")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="application",
+        verbose_name=_("applicant"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    full_name_fa = models.CharField(_("full name in Persian"), max_length=150, blank=True)
+    full_name_latin = models.CharField(_("full name in Latin letters"), max_length=150, blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    district = models.PositiveSmallIntegerField(_("city district"), null=True, blank=True)
+    occupation = models.CharField(_("occupation"), max_length=150, blank=True)
+    education = models.CharField(
+        _("education"), max_length=20, choices=Education.choices, blank=True
+    )
+    fields_of_expertise = ArrayField(
+        models.CharField(max_length=20, choices=CooperationField.choices),
+        verbose_name=_("fields of expertise"),
+        default=list,
+        blank=True,
+    )
+    preferred_cities = models.ManyToManyField(
+        SisterCity,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("preferred sister cities"),
+    )
+    motivation = models.TextField(
+        _("motivation"), blank=True, validators=[MaxLengthValidator(5000)]
+    )
+    hours_per_month = models.PositiveSmallIntegerField(
+        _("hours a month"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(200)],
+    )
+    cv = models.FileField(_("CV (PDF)"), upload_to=upload_cv, blank=True, max_length=200)
+    photo = models.FileField(_("photo"), upload_to=upload_photo, blank=True, max_length=200)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("diplomat application")
+        verbose_name_plural = _("diplomat applications")
+        permissions = [("decide_application", _("Can approve, reject or return applications"))]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"], name="application_queue"),
+        ]
+
+    def __str__(self):
+        return self.display_name or f"#{self.pk}"
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name_latin or self.full_name_fa or (self.user.email if self.user else "")
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.NEEDS_CHANGES)
+
+
+class LanguageSkill(models.Model):
+    class Level(models.TextChoices):
+        BASIC = "basic", _("Basic")
+        INTERMEDIATE = "intermediate", _("Intermediate")
+        FLUENT = "fluent", _("Fluent")
+        NATIVE = "native", _("Native")
+
+    # Django's own list of languages, whose names Django translates.
+    LANGUAGE_CHOICES = [
+        (code, _(name))
+        for code, name in WORLD_LANGUAGES
+        if "-" not in code or code.startswith("zh")
+    ]
+
+    application = models.ForeignKey(
+        DiplomatApplication, on_delete=models.CASCADE, related_name="languages"
+    )
+    language = models.CharField(_("language"), max_length=10, choices=LANGUAGE_CHOICES)
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+
+    class Meta:
+        verbose_name = _("language skill")
+        verbose_name_plural = _("languages spoken")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "language"], name="one_level_per_language"
+            )
+        ]
+        indexes = [models.Index(fields=["language"], name="languageskill_language")]
+
+    def __str__(self):
+        return f"{self.get_language_display()} ({self.get_level_display()})"
+
+
+class ApplicationStatusChange(models.Model):
+    """One move of an application's status: who, when, from, to, and the notes.
+
+    Written once by the transition service and never changed: a database trigger refuses
+    updates and deletes (migration 0004), except clearing the actor of a deleted account.
+    """
+
+    application = models.ForeignKey(
+        DiplomatApplication, on_delete=models.PROTECT, related_name="history"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    from_status = models.CharField(
+        _("from"), max_length=20, choices=DiplomatApplication.Status.choices
+    )
+    to_status = models.CharField(_("to"), max_length=20, choices=DiplomatApplication.Status.choices)
+    note_to_applicant = models.TextField(_("note to the applicant"), blank=True)
+    internal_note = models.TextField(_("internal note"), blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status history")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_status} → {self.to_status}"

@@ -1,38 +1,40 @@
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 
+from citizens.models import OutgoingEmail
 from diplomacy_portal.mail import is_permanent_failure, retry_delay
 from diplomacy_portal.queue import enqueue_on_commit
 
-from .models import OutgoingEmail, User
-
 logger = logging.getLogger(__name__)
 
-
-def set_preferred_language(*, user: User, language: str) -> User:
-    """Remember the language a user chose; their pages and e-mails follow it."""
-    if user.preferred_language != language:
-        user.preferred_language = language
-        user.save(update_fields=["preferred_language"])
-    return user
+# How long a queued e-mail may wait for its worker before the sweep queues it again.
+SWEEP_GRACE = 120
 
 
 @transaction.atomic
 def queue_email(*, message: EmailMessage) -> list[OutgoingEmail]:
     """Store a rendered e-mail, one row per recipient; a worker sends each after commit."""
-    from .tasks import send_outgoing_email
+    from citizens.tasks import send_outgoing_email
 
     html = next(
         (body for body, mime in getattr(message, "alternatives", []) if mime == "text/html"), ""
     )
     if message.content_subtype == "html":
         html = message.body
+    due = timezone.now() + timedelta(seconds=SWEEP_GRACE)
     emails = OutgoingEmail.objects.bulk_create(
-        OutgoingEmail(to=to, subject=message.subject, body_text=message.body, body_html=html)
+        OutgoingEmail(
+            to=to,
+            subject=message.subject,
+            body_text=message.body,
+            body_html=html,
+            next_attempt_at=due,
+        )
         for to in message.to
     )
     for email in emails:
@@ -72,9 +74,36 @@ def deliver_outgoing_email(*, email_id: int) -> int | None:
             if gave_up:
                 email.status = OutgoingEmail.Status.FAILED
                 logger.error("E-mail %s to %s failed for good: %s", email.pk, email.to, exc)
-            email.save(update_fields=["attempts", "last_error", "status"])
-            return None if gave_up else retry_delay(email.attempts)
+                email.save(update_fields=["attempts", "last_error", "status"])
+                return None
+            delay = retry_delay(email.attempts)
+            email.next_attempt_at = timezone.now() + timedelta(seconds=delay + SWEEP_GRACE)
+            email.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+            return delay
         email.status = OutgoingEmail.Status.SENT
         email.sent_at = timezone.now()
         email.save(update_fields=["attempts", "status", "sent_at"])
         return None
+
+
+def queue_due_emails(*, limit: int = 1000) -> int:
+    """Queue again the e-mails no worker has sent in time (the broker was down or lost them).
+
+    Returns how many were queued. A duplicate task is harmless: delivery checks the row first.
+    """
+    from citizens.tasks import send_outgoing_email
+
+    now = timezone.now()
+    with transaction.atomic():
+        due = list(
+            OutgoingEmail.objects.select_for_update(skip_locked=True)
+            .filter(status=OutgoingEmail.Status.QUEUED, next_attempt_at__lte=now)
+            .order_by("next_attempt_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        OutgoingEmail.objects.filter(pk__in=due).update(
+            next_attempt_at=now + timedelta(seconds=SWEEP_GRACE)
+        )
+    for pk in due:
+        enqueue_on_commit(send_outgoing_email, pk)
+    return len(due)

@@ -1,0 +1,76 @@
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from citizens.models import Notification, User
+from citizens.services.mail import queue_email
+
+
+def render_notification(notification: Notification, language: str | None = None) -> dict:
+    """Subject and message of a notification, in `language` (default: the active one)."""
+    context = {**notification.context, "recipient": notification.recipient}
+    with translation.override(language or translation.get_language()):
+        return {
+            "subject": " ".join(
+                render_to_string(f"notifications/{notification.kind}_subject.txt", context).split()
+            ),
+            "message": render_to_string(
+                f"notifications/{notification.kind}_message.txt", context
+            ).strip(),
+        }
+
+
+def _email_for(notification: Notification) -> EmailMultiAlternatives:
+    recipient = notification.recipient
+    text = render_notification(notification, recipient.language)
+    context = {
+        **text,
+        "recipient": recipient,
+        "link": f"{settings.SITE_URL}{notification.url}" if notification.url else "",
+        "inbox": f"{settings.SITE_URL}/inbox/",
+        "language": recipient.language,
+    }
+    with translation.override(recipient.language):
+        message = EmailMultiAlternatives(
+            subject=text["subject"],
+            body=render_to_string("notifications/email_body.txt", context),
+            to=[recipient.email],
+        )
+        message.attach_alternative(
+            render_to_string("notifications/email_body.html", context), "text/html"
+        )
+    return message
+
+
+@transaction.atomic
+def notify(
+    *,
+    recipients: list[User] | QuerySet,
+    kind: str,
+    context: dict | None = None,
+    url: str = "",
+    email: bool = True,
+) -> list[Notification]:
+    """Put a notification in each recipient's inbox and, with `email`, queue its e-mail in the
+    recipient's language; all in the caller's transaction, sent only after it commits."""
+    notifications = Notification.objects.bulk_create(
+        Notification(recipient=recipient, kind=kind, context=context or {}, url=url)
+        for recipient in recipients
+    )
+    if email:
+        for notification in notifications:
+            (outgoing,) = queue_email(message=_email_for(notification))
+            notification.email = outgoing
+        Notification.objects.bulk_update(notifications, ["email"])
+    return notifications
+
+
+def mark_read(*, user: User, notification_ids: list[int] | None = None) -> int:
+    """Mark the user's notifications read (all unread ones when no ids are given)."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=notification_ids)
+    return unread.update(read_at=timezone.now())
