@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import OutgoingEmail, User
+from . import admin_applications  # noqa: F401  (registers the review queue)
+from .models import Notification, OutgoingEmail, User
 
 
 @admin.register(User)
@@ -36,6 +37,30 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     search_fields = ["to", "subject"]
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in OutgoingEmail._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """What was put in whose inbox, and whether its e-mail went out."""
+
+    list_display = ["created_at", "recipient", "kind", "read_at", "email_status"]
+    list_filter = ["kind", "email__status"]
+    list_select_related = ["recipient", "email"]
+    search_fields = ["recipient__email"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description=_("e-mail"), ordering="email__status")
+    def email_status(self, notification):
+        return notification.email.get_status_display() if notification.email else "—"
 
     def has_add_permission(self, request):
         return False

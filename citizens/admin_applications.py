@@ -1,0 +1,352 @@
+"""The municipal staff's review queue: applications are read here and decided, never edited."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F
+from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import linebreaksbr
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from diplomacy_portal import l10n
+from sistercities.models import CooperationField
+
+from .models import ApplicationStatusChange, DiplomatApplication, LanguageSkill
+from .services.applications import DECISIONS, ApplicationError, can_decide, decide_application
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("Note to the applicant"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("Sent to the applicant with the decision."),
+    )
+    internal_note = forms.CharField(
+        label=gettext_lazy("Internal note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Seen by staff only."),
+    )
+
+
+class FieldOfExpertiseFilter(admin.SimpleListFilter):
+    title = gettext_lazy("field of expertise")
+    parameter_name = "field"
+
+    def lookups(self, request, model_admin):
+        return CooperationField.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in CooperationField.values:
+            return queryset.filter(fields_of_expertise__contains=[self.value()])
+        return queryset
+
+
+class LanguageFilter(admin.SimpleListFilter):
+    title = gettext_lazy("language spoken")
+    parameter_name = "language"
+
+    def lookups(self, request, model_admin):
+        names = dict(LanguageSkill.LANGUAGE_CHOICES)
+        spoken = LanguageSkill.objects.values_list("language", flat=True).distinct()
+        return sorted(((code, names.get(code, code)) for code in spoken), key=lambda c: str(c[1]))
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(languages__language=self.value())
+        return queryset
+
+
+class StatusHistoryInline(admin.TabularInline):
+    model = ApplicationStatusChange
+    fields = [
+        "created_at",
+        "actor",
+        "from_status",
+        "to_status",
+        "note_to_applicant",
+        "internal_note",
+    ]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = gettext_lazy("Status history")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DiplomatApplication)
+class DiplomatApplicationAdmin(admin.ModelAdmin):
+    list_display = [
+        "display_name",
+        "applicant_email",
+        "status",
+        "submitted_at",
+        "expertise",
+        "hours_per_month",
+    ]
+    list_select_related = ["user"]
+    list_filter = [
+        "status",
+        FieldOfExpertiseFilter,
+        ("preferred_cities", admin.RelatedOnlyFieldListFilter),
+        LanguageFilter,
+        "submitted_at",
+    ]
+    search_fields = ["full_name_fa", "full_name_latin", "user__email", "phone"]
+    ordering = [F("submitted_at").asc(nulls_last=True), "pk"]
+    actions = ["approve_selected", "reject_selected", "request_changes_selected"]
+    inlines = [StatusHistoryInline]
+    fieldsets = [
+        (
+            gettext_lazy("Applicant"),
+            {
+                "fields": [
+                    "applicant_email",
+                    "status",
+                    "full_name_fa",
+                    "full_name_latin",
+                    "born",
+                    "phone",
+                    "district",
+                    "occupation",
+                    "education",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("Programme"),
+            {
+                "fields": [
+                    "expertise",
+                    "cities",
+                    "languages_spoken",
+                    "hours_per_month",
+                    "motivation_text",
+                ]
+            },
+        ),
+        (gettext_lazy("Documents"), {"fields": ["documents"]}),
+        (gettext_lazy("Dates"), {"fields": ["created_at", "submitted_at", "decided_at"]}),
+    ]
+    readonly_fields = [
+        "applicant_email",
+        "status",
+        "full_name_fa",
+        "full_name_latin",
+        "born",
+        "phone",
+        "district",
+        "occupation",
+        "education",
+        "expertise",
+        "cities",
+        "languages_spoken",
+        "hours_per_month",
+        "motivation_text",
+        "documents",
+        "created_at",
+        "submitted_at",
+        "decided_at",
+    ]
+
+    # Read-only for everyone, superusers included: staff decide, the applicant edits.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_decide_permission(self, request):
+        return request.user.has_perm("citizens.decide_application")
+
+    @admin.display(description=gettext_lazy("e-mail"), ordering="user__email")
+    def applicant_email(self, application):
+        return application.user.email if application.user else _("(account deleted)")
+
+    @admin.display(description=gettext_lazy("date of birth"))
+    def born(self, application):
+        return l10n.format_date(application.date_of_birth)
+
+    @admin.display(description=gettext_lazy("fields of expertise"))
+    def expertise(self, application):
+        labels = dict(CooperationField.choices)
+        return ", ".join(str(labels.get(field, field)) for field in application.fields_of_expertise)
+
+    @admin.display(description=gettext_lazy("preferred sister cities"))
+    def cities(self, application):
+        return ", ".join(city.name for city in application.preferred_cities.all())
+
+    @admin.display(description=gettext_lazy("languages spoken"))
+    def languages_spoken(self, application):
+        return ", ".join(str(skill) for skill in application.languages.all())
+
+    @admin.display(description=gettext_lazy("motivation"))
+    def motivation_text(self, application):
+        return linebreaksbr(application.motivation, autoescape=True)
+
+    @admin.display(description=gettext_lazy("documents"))
+    def documents(self, application):
+        links = [
+            (reverse("citizens:application-document", args=[application.pk, name]), label)
+            for name, label in (("cv", _("CV (PDF)")), ("photo", _("Photo")))
+            if getattr(application, name)
+        ]
+        return format_html_join(" · ", '<a href="{}" target="_blank">{}</a>', links) or "—"
+
+    def changelist_view(self, request, extra_context=None):
+        counts = dict(DiplomatApplication.objects.values_list("status").annotate(n=Count("pk")))
+        extra_context = {
+            **(extra_context or {}),
+            "status_counts": [
+                (value, label, counts.get(value, 0))
+                for value, label in DiplomatApplication.Status.choices
+            ],
+        }
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        application = self.get_object(request, object_id)
+        decisions = []
+        if application is not None and can_decide(application, request.user):
+            decisions = [(name, label) for name, label in DECISIONS.items()]
+        extra_context = {**(extra_context or {}), "decisions": decisions}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        decide = self.admin_site.admin_view(self.decide_view)
+        return [
+            path(
+                "<int:pk>/decide/<str:decision>/",
+                decide,
+                name="citizens_diplomatapplication_decide",
+            ),
+            *super().get_urls(),
+        ]
+
+    def decide_view(self, request, pk: int, decision: str):
+        """Approve, reject or return one application, with notes."""
+        application = get_object_or_404(DiplomatApplication, pk=pk)
+        if decision not in DECISIONS or not self.has_decide_permission(request):
+            raise PermissionDenied
+        if not can_decide(application, request.user):
+            messages.error(request, _("This application cannot be decided by you now."))
+            return redirect("admin:citizens_diplomatapplication_change", pk)
+        form = DecisionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                decide_application(
+                    application=application,
+                    reviewer=request.user,
+                    decision=decision,
+                    **form.cleaned_data,
+                )
+            except ApplicationError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("Decision recorded; the applicant is being told."))
+            return redirect("admin:citizens_diplomatapplication_change", pk)
+        return self._decision_page(request, form, decision, [application])
+
+    def _decision_page(self, request, form, decision, applications, action=""):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "decision": decision,
+            "decision_label": DECISIONS[decision],
+            "applications": applications,
+            "action": action,
+            "title": _("%(decision)s: %(count)s application(s)")
+            % {"decision": DECISIONS[decision], "count": l10n.digits(len(applications))},
+        }
+        return TemplateResponse(request, "admin/citizens/decide.html", context)
+
+    def _decide_selected(self, request, queryset, decision: str):
+        eligible = [a for a in queryset.select_related("user") if can_decide(a, request.user)]
+        skipped = queryset.count() - len(eligible)
+        form = DecisionForm(request.POST if "confirm" in request.POST else None)
+        if not eligible:
+            messages.warning(
+                request,
+                _(
+                    "None of the selected applications can be decided by "
+                    "you now (only submitted ones, and never your own)."
+                ),
+            )
+            return None
+        if not form.is_bound or not form.is_valid():
+            return self._decision_page(
+                request, form, decision, eligible, action=f"{decision}_selected"
+            )
+        done = 0
+        for application in eligible:
+            try:
+                decide_application(
+                    application=application,
+                    reviewer=request.user,
+                    decision=decision,
+                    **form.cleaned_data,
+                )
+                done += 1
+            except ApplicationError:
+                skipped += 1
+        messages.success(
+            request,
+            _("%(done)s decided; %(skipped)s skipped.")
+            % {"done": l10n.digits(done), "skipped": l10n.digits(skipped)},
+        )
+        return None
+
+    @admin.action(
+        description=gettext_lazy("Approve the selected applications"), permissions=["decide"]
+    )
+    def approve_selected(self, request, queryset):
+        return self._decide_selected(request, queryset, "approve")
+
+    @admin.action(
+        description=gettext_lazy("Reject the selected applications"), permissions=["decide"]
+    )
+    def reject_selected(self, request, queryset):
+        return self._decide_selected(request, queryset, "reject")
+
+    @admin.action(
+        description=gettext_lazy("Request changes to the selected applications"),
+        permissions=["decide"],
+    )
+    def request_changes_selected(self, request, queryset):
+        return self._decide_selected(request, queryset, "request_changes")
+
+
+@admin.register(ApplicationStatusChange)
+class ApplicationStatusChangeAdmin(admin.ModelAdmin):
+    """The decision log, for reading only."""
+
+    list_display = ["created_at", "application", "actor", "from_status", "to_status"]
+    list_filter = ["to_status", "created_at"]
+    list_select_related = ["application", "actor"]
+    search_fields = ["application__full_name_latin", "application__full_name_fa", "actor__email"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "citizens"
+
+urlpatterns = [
+    path("apply/", views.application_form, name="application-form"),
+    path("me/", views.me, name="me"),
+    path("me/withdraw/", views.withdraw, name="application-withdraw"),
+    path("me/export/", views.data_export, name="data-export"),
+    path("me/delete/", views.account_delete, name="account-delete"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/read/", views.inbox_read, name="inbox-read"),
+    path(
+        "applications/<int:pk>/documents/<str:document>/",
+        views.application_document,
+        name="application-document",
+    ),
+]

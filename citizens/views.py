@@ -1,0 +1,171 @@
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from diplomacy_portal.forms import error_summary
+
+from .forms import ApplicationForm, DeleteAccountForm, LanguageFormSet, ProfileForm
+from .models import DiplomatApplication
+from .services import applications, notifications, privacy
+from .services.applications import ApplicationError
+
+DOCUMENTS = ("cv", "photo")
+
+
+def _own_application(user) -> DiplomatApplication:
+    """The user's application, or a new unsaved draft (saved with the first form sent)."""
+    return DiplomatApplication.objects.filter(user=user).first() or DiplomatApplication(user=user)
+
+
+@login_required
+def application_form(request):
+    application = _own_application(request.user)
+    if not application.is_editable:
+        messages.info(
+            request,
+            _("Your application is %(status)s.")
+            % {"status": application.get_status_display().lower()},
+        )
+        return redirect("citizens:me")
+    # What is stored now; validating the form below puts the new uploads on the instance.
+    on_file = [name for name in DOCUMENTS if application.pk and getattr(application, name)]
+    submitting = "submit" in request.POST
+    data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    form = ApplicationForm(*data, instance=application, complete=submitting)
+    languages = LanguageFormSet(*data, instance=application, complete=submitting)
+    if request.method == "POST" and form.is_valid() and languages.is_valid():
+        try:
+            with transaction.atomic():
+                saved = applications.save_application(
+                    user=request.user, form=form, languages=languages
+                )
+                if submitting:
+                    applications.submit_application(application=saved, actor=request.user)
+        except ApplicationError as error:
+            messages.error(request, str(error))
+            return redirect("citizens:me")
+        messages.success(
+            request,
+            _("Your application was submitted. We will let you know of the decision.")
+            if submitting
+            else _("Your draft was saved. You can finish it later."),
+        )
+        return redirect("citizens:me")
+    return render(
+        request,
+        "citizens/application_form.html",
+        {
+            "form": form,
+            "languages": languages,
+            "application": application,
+            "on_file": on_file,
+            "error_summary": error_summary(form, languages),
+        },
+    )
+
+
+@login_required
+def me(request):
+    application = DiplomatApplication.objects.filter(user=request.user).first()
+    profile = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and profile.is_valid():
+        user = profile.save()
+        messages.success(request, _("Your profile was saved."))
+        response = redirect("citizens:me")
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            user.preferred_language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite="Lax",
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+        )
+        return response
+    history = application.history.all() if application else []
+    return render(
+        request,
+        "citizens/me.html",
+        {"application": application, "history": history, "profile": profile},
+    )
+
+
+@require_POST
+@login_required
+def withdraw(request):
+    application = get_object_or_404(DiplomatApplication, user=request.user)
+    try:
+        applications.withdraw_application(application=application, actor=request.user)
+    except ApplicationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Your application was withdrawn."))
+    return redirect("citizens:me")
+
+
+@never_cache
+@login_required
+def data_export(request):
+    data = privacy.export_user_data(user=request.user)
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="my-citizen-diplomat-data.json"'
+    return response
+
+
+@login_required
+def account_delete(request):
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        privacy.delete_account(request=request, user=request.user)
+        messages.success(request, _("Your account and your personal data were deleted."))
+        return redirect("home")
+    return render(request, "citizens/account_delete.html", {"form": form})
+
+
+@login_required
+def inbox(request):
+    page = Paginator(request.user.notifications.all(), 20).get_page(request.GET.get("page"))
+    entries = [(n, notifications.render_notification(n)) for n in page]
+    return render(request, "citizens/inbox.html", {"page": page, "entries": entries})
+
+
+@require_POST
+@login_required
+def inbox_read(request):
+    ids = [int(i) for i in request.POST.getlist("notification") if i.isdigit()]
+    notifications.mark_read(user=request.user, notification_ids=ids or None)
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect("citizens:inbox")
+
+
+@never_cache
+@login_required
+def application_document(request, pk: int, document: str):
+    """A document of an application, for its applicant and for staff who review."""
+    application = get_object_or_404(DiplomatApplication, pk=pk)
+    allowed = application.user_id == request.user.pk or request.user.has_perm(
+        "citizens.view_diplomatapplication"
+    )
+    stored = getattr(application, document) if document in DOCUMENTS else None
+    if not allowed or not stored:
+        raise Http404
+    response = FileResponse(stored.open("rb"), filename=f"{document}{Path(stored.name).suffix}")
+    # Opened as a document in a sandbox: an uploaded file can never run as the portal's page.
+    response["Content-Security-Policy"] = "sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
