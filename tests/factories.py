@@ -1,10 +1,15 @@
+import datetime
+import io
 from decimal import Decimal
 
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from PIL import Image
 
-from citizens.models import User
+from citizens.models import DiplomatApplication, LanguageSkill, User
+from citizens.roles import MUNICIPAL_STAFF
 from sistercities.models import SisterCity
 
 
@@ -49,3 +54,76 @@ class SisterCityFactory(factory.django.DjangoModelFactory):
     established_year = 2000
     latitude = Decimal("43.77900")
     longitude = Decimal("11.24600")
+
+
+def pdf_bytes() -> bytes:
+    """A small, valid PDF document."""
+    return (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+
+
+def image_bytes(image_format: str = "PNG") -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(buffer, image_format)
+    return buffer.getvalue()
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """A complete draft, ready to submit."""
+
+    class Meta:
+        model = DiplomatApplication
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    full_name_fa = "سارا احمدی"
+    full_name_latin = "Sara Ahmadi"
+    date_of_birth = datetime.date(1990, 5, 1)
+    phone = "09131234567"
+    district = 3
+    occupation = "Architect"
+    education = "master"
+    fields_of_expertise = ["cultural", "urban"]
+    motivation = "I restore historic houses and would like to work with Florence's craftspeople."
+    hours_per_month = 12
+    cv = factory.LazyFunction(lambda: ContentFile(pdf_bytes(), "cv.pdf"))
+    photo = factory.LazyFunction(lambda: ContentFile(image_bytes(), "photo.png"))
+
+    @factory.post_generation
+    def languages(application, create, extracted, **kwargs):
+        if create:
+            for code, level in extracted or [("en", "fluent"), ("it", "basic")]:
+                LanguageSkill.objects.create(application=application, language=code, level=level)
+
+    @factory.post_generation
+    def preferred_cities(application, create, extracted, **kwargs):
+        if create:
+            application.preferred_cities.set(extracted or [SisterCityFactory(name_en="Florence")])
+
+
+def reviewer(email: str = "reviewer@example.org") -> User:
+    """A member of the municipal staff, who may decide applications."""
+    return UserFactory(email=email, is_staff=True, roles=[MUNICIPAL_STAFF])
+
+
+def application_in(status: str, **kwargs) -> DiplomatApplication:
+    """An application brought to `status` the way people would: through the services."""
+    from citizens.services import applications as services
+
+    application = ApplicationFactory(**kwargs)
+    applicant = application.user
+    if status == "draft":
+        return application
+    if status == "withdrawn":
+        return services.withdraw_application(application=application, actor=applicant)
+    application = services.submit_application(application=application, actor=applicant)
+    decision = {"approved": "approve", "rejected": "reject", "needs_changes": "request_changes"}
+    if status in decision:
+        application = services.decide_application(
+            application=application,
+            reviewer=reviewer(f"reviewer-{application.pk}@example.org"),
+            decision=decision[status],
+        )
+    return application

@@ -4,7 +4,7 @@ import pytest
 from django.core.mail import EmailMultiAlternatives
 
 from citizens.models import OutgoingEmail
-from citizens.services import deliver_outgoing_email, queue_email
+from citizens.services.mail import deliver_outgoing_email, queue_email
 
 
 def _message(to=("ana@example.org",)):

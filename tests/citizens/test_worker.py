@@ -1,9 +1,14 @@
+import time
+
 import pytest
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 
-from citizens.models import OutgoingEmail
-from citizens.services import queue_email
+from citizens.models import Notification, OutgoingEmail
+from citizens.services.applications import decide_application
+from citizens.services.mail import queue_email
+from citizens.tasks import send_outgoing_email
+from tests.factories import application_in, reviewer
 from tests.helpers import wait_for
 
 
@@ -21,3 +26,26 @@ def test_a_real_worker_sends_a_stored_email_and_marks_it_sent(celery_worker, smt
     (received,) = smtp_server.messages_to("ana@example.org")
     assert received["Subject"] == "Welcome"
     assert "خوش آمدید" in received.get_body(("plain",)).get_content()
+
+
+@pytest.mark.worker
+def test_a_decision_email_goes_out_once_even_when_its_task_runs_twice(celery_worker, smtp_server):
+    application = application_in("submitted")
+    with transaction.atomic():
+        decide_application(
+            application=application, reviewer=reviewer(), decision="approve", note="Welcome!"
+        )
+    notification = Notification.objects.get(recipient=application.user)
+    # The broker delivers the same task again (a retry, a redelivery after a lost ack).
+    send_outgoing_email.delay(notification.email_id)
+    send_outgoing_email.delay(notification.email_id)
+
+    def delivered():
+        return OutgoingEmail.objects.filter(pk=notification.email_id, status="sent").exists()
+
+    wait_for(delivered)
+    time.sleep(1.5)  # time for the duplicate tasks to run, too
+    (message,) = smtp_server.messages_to(application.user.email)
+    assert message["Subject"] == "You are now a citizen diplomat"
+    assert "Welcome!" in message.get_body(("plain",)).get_content()
+    assert OutgoingEmail.objects.get(pk=notification.email_id).attempts == 1

@@ -1,0 +1,246 @@
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from citizens.models import DiplomatApplication, Notification
+from tests.factories import (
+    SisterCityFactory,
+    UserFactory,
+    application_in,
+    reviewer,
+)
+
+QUEUE = "/admin/citizens/diplomatapplication/"
+
+
+@pytest.fixture
+def staff_client(client, db):
+    client.force_login(reviewer("maryam@example.org"))
+    return client
+
+
+def _names(response):
+    return [application.display_name for application in response.context["cl"].result_list]
+
+
+@pytest.mark.django_db
+def test_the_queue_lists_oldest_submissions_first_with_counts_per_status(staff_client):
+    first = application_in("submitted", full_name_latin="Early Bird")
+    second = application_in("submitted", full_name_latin="Late Comer")
+    application_in("approved", full_name_latin="Done Deal")
+    DiplomatApplication.objects.filter(pk=first.pk).update(submitted_at="2026-01-01T00:00Z")
+    DiplomatApplication.objects.filter(pk=second.pk).update(submitted_at="2026-02-01T00:00Z")
+
+    response = staff_client.get(QUEUE)
+
+    assert _names(response)[:2] == ["Early Bird", "Late Comer"]
+    counts = {value: count for value, _label, count in response.context["status_counts"]}
+    assert counts["submitted"] == 2 and counts["approved"] == 1 and counts["rejected"] == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("status__exact=approved", ["Done Deal"]),
+        ("field=economic", ["Money Maker"]),
+        ("language=ru", ["Russian Speaker"]),
+        ("q=0913000", ["Money Maker"]),
+        ("q=speaker%40example.org", ["Russian Speaker"]),
+        ("q=Done", ["Done Deal"]),
+    ],
+)
+def test_the_queue_filters_and_searches(staff_client, query, expected):
+    application_in("approved", full_name_latin="Done Deal")
+    application_in(
+        "submitted",
+        full_name_latin="Money Maker",
+        fields_of_expertise=["economic"],
+        phone="09130001111",
+    )
+    application_in(
+        "submitted",
+        full_name_latin="Russian Speaker",
+        user=UserFactory(email="speaker@example.org"),
+        languages=[("ru", "native")],
+    )
+
+    assert _names(staff_client.get(f"{QUEUE}?{query}")) == expected
+
+
+@pytest.mark.django_db
+def test_the_queue_filters_by_preferred_city(staff_client):
+    porto = SisterCityFactory(name_en="Porto")
+    application_in("submitted", full_name_latin="Porto Fan", preferred_cities=[porto])
+    application_in("submitted", full_name_latin="Florence Fan")
+
+    response = staff_client.get(f"{QUEUE}?preferred_cities__id__exact={porto.pk}")
+
+    assert _names(response) == ["Porto Fan"]
+
+
+@pytest.mark.django_db
+def test_the_application_page_shows_everything_documents_and_history(staff_client):
+    application = application_in("submitted")
+
+    html = staff_client.get(
+        reverse("admin:citizens_diplomatapplication_change", args=[application.pk])
+    ).content.decode()
+
+    for shown in [
+        "Sara Ahmadi",
+        "سارا احمدی",
+        "09131234567",
+        "Architect",
+        "Florence",
+        "English (Fluent)",
+        "I restore historic houses",
+    ]:
+        assert shown in html
+    assert f"/applications/{application.pk}/documents/cv/" in html
+    assert f"/applications/{application.pk}/documents/photo/" in html
+    assert "Status history" in html
+    for decision in ("approve", "reject", "request_changes"):
+        assert f"/decide/{decision}/" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", ["draft", "approved", "withdrawn"])
+def test_no_decision_is_offered_on_an_application_not_waiting_for_one(staff_client, status):
+    application = application_in(status)
+
+    html = staff_client.get(
+        reverse("admin:citizens_diplomatapplication_change", args=[application.pk])
+    ).content.decode()
+
+    assert "/decide/" not in html
+
+
+@pytest.mark.django_db
+def test_no_decision_is_offered_on_ones_own_application(client):
+    staff_member = reviewer("applying@example.org")
+    application = application_in("submitted", user=staff_member)
+    client.force_login(staff_member)
+
+    html = client.get(
+        reverse("admin:citizens_diplomatapplication_change", args=[application.pk])
+    ).content.decode()
+    response = client.post(f"{QUEUE}{application.pk}/decide/approve/", {"note": ""})
+
+    assert "/decide/" not in html
+    assert DiplomatApplication.objects.get(pk=application.pk).status == "submitted"
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_staff_decide_one_application_with_notes(
+    staff_client, django_capture_on_commit_callbacks, mailoutbox
+):
+    application = application_in("submitted")
+
+    assert staff_client.get(f"{QUEUE}{application.pk}/decide/approve/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(
+            f"{QUEUE}{application.pk}/decide/approve/",
+            {"note": "Welcome aboard!", "internal_note": "Strong CV."},
+        )
+
+    application.refresh_from_db()
+    assert application.status == "approved"
+    change = application.history.last()
+    assert (change.note_to_applicant, change.internal_note) == ("Welcome aboard!", "Strong CV.")
+    assert change.actor.email == "maryam@example.org"
+    (message,) = [m for m in mailoutbox if m.to == [application.user.email]]
+    assert "Welcome aboard!" in message.body
+
+
+@pytest.mark.django_db
+def test_staff_decide_in_bulk_and_ineligible_ones_are_skipped(staff_client):
+    waiting = [
+        application_in("submitted", user=UserFactory(email=f"w{i}@example.org")) for i in range(3)
+    ]
+    draft = application_in("draft")
+    selected = [str(a.pk) for a in waiting + [draft]]
+
+    form = staff_client.post(QUEUE, {"action": "reject_selected", "_selected_action": selected})
+    assert form.status_code == 200 and "Note to the applicant" in form.content.decode()
+    staff_client.post(
+        QUEUE,
+        {
+            "action": "reject_selected",
+            "_selected_action": selected,
+            "confirm": "yes",
+            "note": "Not this year.",
+            "internal_note": "",
+        },
+    )
+
+    assert set(
+        DiplomatApplication.objects.filter(pk__in=[a.pk for a in waiting]).values_list(
+            "status", flat=True
+        )
+    ) == {"rejected"}
+    assert DiplomatApplication.objects.get(pk=draft.pk).status == "draft"
+    assert Notification.objects.filter(kind="application_rejected").count() == 3
+
+
+@pytest.mark.django_db
+def test_staff_without_the_review_permission_see_no_decisions(client):
+    application = application_in("submitted")
+    clerk = UserFactory(email="clerk@example.org", is_staff=True)
+    clerk.user_permissions.add(Permission.objects.get(codename="view_diplomatapplication"))
+    client.force_login(clerk)
+
+    listing = client.get(QUEUE)
+    page = client.get(reverse("admin:citizens_diplomatapplication_change", args=[application.pk]))
+    refused = client.post(f"{QUEUE}{application.pk}/decide/approve/", {"note": ""})
+
+    assert listing.status_code == 200 and "approve_selected" not in listing.content.decode()
+    assert "/decide/" not in page.content.decode()
+    assert refused.status_code == 403
+    assert DiplomatApplication.objects.get(pk=application.pk).status == "submitted"
+
+
+@pytest.mark.django_db
+def test_the_history_is_read_only_in_the_admin(staff_client):
+    application = application_in("approved")
+    change = application.history.last()
+    url = reverse("admin:citizens_applicationstatuschange_change", args=[change.pk])
+
+    staff_client.post(url, {"note_to_applicant": "rewritten"})
+    staff_client.post(
+        reverse("admin:citizens_applicationstatuschange_delete", args=[change.pk]), {"post": "yes"}
+    )
+
+    change.refresh_from_db()
+    assert change.note_to_applicant == ""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [10, 500])
+def test_the_queue_makes_the_same_number_of_queries_for_10_and_500(
+    staff_client, count, django_assert_num_queries
+):
+    city = SisterCityFactory(name_en="Florence")
+    users = UserFactory.create_batch(count, verified=False)
+    DiplomatApplication.objects.bulk_create(
+        DiplomatApplication(
+            user=user,
+            status="submitted",
+            full_name_latin=f"Person {i}",
+            fields_of_expertise=["cultural"],
+            submitted_at="2026-05-01T00:00Z",
+        )
+        for i, user in enumerate(users)
+    )
+    DiplomatApplication.preferred_cities.through.objects.bulk_create(
+        DiplomatApplication.preferred_cities.through(diplomatapplication=a, sistercity=city)
+        for a in DiplomatApplication.objects.all()
+    )
+    staff_client.get(QUEUE)  # warm the session and permission caches
+
+    # Session, user, permissions, counts by status, filter choices, page count, the page itself.
+    with django_assert_num_queries(10):
+        response = staff_client.get(QUEUE)
+
+    assert len(response.context["cl"].result_list) == min(count, 100)

@@ -1,0 +1,122 @@
+import pytest
+
+from citizens.models import Notification
+from citizens.services import applications as services
+from tests.factories import UserFactory, application_in, reviewer
+
+
+@pytest.fixture
+def returned(client, django_capture_on_commit_callbacks):
+    """A submitted application that staff returned with notes; its applicant is signed in."""
+    application = application_in("submitted")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decide_application(
+            application=application,
+            reviewer=reviewer("maryam@example.org"),
+            decision="request_changes",
+            note="Please add a photo where your face is visible.",
+            internal_note="Photo looks like a logo.",
+        )
+    client.force_login(application.user)
+    return application
+
+
+@pytest.mark.django_db
+def test_my_page_shows_the_status_and_every_change_with_the_note_to_me(client, returned):
+    html = client.get("/me/").content.decode()
+
+    assert "Changes requested" in html
+    assert "Draft → Submitted" in html
+    assert "Submitted → Changes requested" in html
+    assert "Please add a photo where your face is visible." in html
+    assert "Photo looks like a logo." not in html
+    assert 'href="/apply/"' in html
+    assert "Withdraw my application" in html
+
+
+@pytest.mark.django_db
+def test_a_decided_application_can_no_longer_be_edited_or_withdrawn(client):
+    application = application_in("approved")
+    client.force_login(application.user)
+
+    html = client.get("/me/").content.decode()
+
+    assert "You are a citizen diplomat. Welcome!" in html
+    assert "Withdraw my application" not in html
+    assert client.get("/apply/")["Location"] == "/me/"
+
+
+@pytest.mark.django_db
+def test_the_applicant_can_withdraw(client):
+    application = application_in("submitted")
+    client.force_login(application.user)
+
+    client.post("/me/withdraw/")
+
+    application.refresh_from_db()
+    assert application.status == "withdrawn"
+    assert application.history.last().actor == application.user
+
+
+@pytest.mark.django_db
+def test_the_inbox_lists_newest_first_with_unread_ones_marked_and_counted(client, returned):
+    older = Notification.objects.create(
+        recipient=returned.user, kind="application_approved", read_at="2026-01-01T00:00:00Z"
+    )
+    Notification.objects.filter(pk=older.pk).update(created_at="2026-01-01T00:00:00Z")
+
+    html = client.get("/inbox/").content.decode()
+
+    assert html.index("Your application needs changes") < html.index(
+        "You are now a citizen diplomat"
+    )
+    assert html.count("notification-unread") == 1
+    assert "Please add a photo where your face is visible." in html
+    assert '1<span class="visually-hidden"> unread</span>' in html
+
+
+@pytest.mark.django_db
+def test_marking_as_read_clears_the_count(client, returned):
+    notification = returned.user.notifications.get()
+
+    client.post("/inbox/read/", {"notification": notification.pk, "next": "/inbox/"})
+
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+    assert "unread</span>" not in client.get("/inbox/").content.decode()
+
+
+@pytest.mark.django_db
+def test_mark_all_as_read_marks_only_my_own(client, returned):
+    someone_else = Notification.objects.create(
+        recipient=UserFactory(email="other@example.org"), kind="application_approved"
+    )
+
+    client.post("/inbox/read/")
+
+    assert not returned.user.notifications.filter(read_at__isnull=True).exists()
+    someone_else.refresh_from_db()
+    assert someone_else.read_at is None
+
+
+@pytest.mark.django_db
+def test_the_inbox_reads_in_the_readers_language(client, returned):
+    html = client.get("/inbox/", HTTP_ACCEPT_LANGUAGE="fa").content.decode()
+    assert "Please add a photo" in html  # the staff's own words stay as written
+
+    returned.user.preferred_language = "fa"
+    returned.user.save()
+    html = client.get("/inbox/").content.decode()
+    assert "Your application needs changes" not in html
+
+
+@pytest.mark.django_db
+def test_the_profile_keeps_the_chosen_language(client):
+    user = UserFactory(preferred_language="en")
+    client.force_login(user)
+
+    client.post("/me/", {"first_name": "Sara", "last_name": "Ahmadi", "preferred_language": "fa"})
+
+    user.refresh_from_db()
+    assert (user.first_name, user.preferred_language) == ("Sara", "fa")
+    assert 'lang="fa" dir="rtl"' in client.get("/me/").content.decode()

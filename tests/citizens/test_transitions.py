@@ -1,0 +1,130 @@
+import pytest
+from django.db import IntegrityError, transaction
+
+from citizens.models import ApplicationStatusChange, DiplomatApplication
+from citizens.services import applications as services
+from citizens.services.applications import TRANSITIONS, ApplicationError
+from tests.factories import ApplicationFactory, UserFactory, application_in, reviewer
+
+STATUSES = list(DiplomatApplication.Status.values)
+MOVES = [(status, action) for status in STATUSES for action in TRANSITIONS]
+
+
+def _perform(application, action):
+    applicant = application.user
+    if action == "submit":
+        return services.submit_application(application=application, actor=applicant)
+    if action == "withdraw":
+        return services.withdraw_application(application=application, actor=applicant)
+    return services.decide_application(
+        application=application,
+        reviewer=reviewer("decider@example.org"),
+        decision=action,
+        note="A note",
+        internal_note="Between us",
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("status", "action"), [m for m in MOVES if m[0] in TRANSITIONS[m[1]][0]], ids=str
+)
+def test_every_allowed_move_works_and_is_logged_once(status, action):
+    application = application_in(status)
+    logged_before = application.history.count()
+
+    moved = _perform(application, action)
+
+    target = TRANSITIONS[action][1]
+    assert moved.status == target
+    assert DiplomatApplication.objects.get(pk=application.pk).status == target
+    (change,) = application.history.all()[logged_before:]
+    assert (change.from_status, change.to_status) == (status, target)
+    expected_actor = application.user if action in ("submit", "withdraw") else "decider"
+    assert change.actor == expected_actor or change.actor.email.startswith(expected_actor)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("status", "action"), [m for m in MOVES if m[0] not in TRANSITIONS[m[1]][0]], ids=str
+)
+def test_every_other_move_is_refused_and_changes_nothing(status, action):
+    application = application_in(status)
+    logged_before = application.history.count()
+
+    with pytest.raises(ApplicationError):
+        _perform(application, action)
+
+    assert DiplomatApplication.objects.get(pk=application.pk).status == status
+    assert application.history.count() == logged_before
+
+
+@pytest.mark.django_db
+def test_approval_makes_the_applicant_a_citizen_diplomat():
+    application = application_in("approved")
+
+    application.user.refresh_from_db()
+    assert application.user.is_diplomat
+    assert application.user.diplomat_since == application.decided_at
+
+
+@pytest.mark.django_db
+def test_nobody_decides_their_own_application():
+    staff_member = reviewer("applying-staff@example.org")
+    application = application_in("submitted", user=staff_member)
+
+    with pytest.raises(ApplicationError, match="own application"):
+        services.decide_application(
+            application=application, reviewer=staff_member, decision="approve"
+        )
+    assert not services.can_decide(application, staff_member)
+
+
+@pytest.mark.django_db
+def test_staff_without_the_review_permission_cannot_decide():
+    application = application_in("submitted")
+    clerk = UserFactory(email="clerk@example.org", is_staff=True)
+
+    with pytest.raises(ApplicationError):
+        services.decide_application(application=application, reviewer=clerk, decision="approve")
+    assert DiplomatApplication.objects.get(pk=application.pk).status == "submitted"
+
+
+@pytest.mark.django_db
+def test_submitting_an_incomplete_application_says_what_is_missing():
+    application = ApplicationFactory(phone="", cv="", languages=[])
+    application.languages.all().delete()
+
+    with pytest.raises(ApplicationError) as refused:
+        services.submit_application(application=application, actor=application.user)
+
+    assert "phone" in str(refused.value)
+    assert "CV (PDF)" in str(refused.value)
+    assert "languages spoken" in str(refused.value)
+    assert application.history.count() == 0
+
+
+@pytest.mark.django_db
+def test_only_the_applicant_submits_or_withdraws():
+    application = ApplicationFactory()
+    stranger = UserFactory(email="stranger@example.org")
+
+    with pytest.raises(ApplicationError):
+        services.submit_application(application=application, actor=stranger)
+    with pytest.raises(ApplicationError):
+        services.withdraw_application(application=application, actor=stranger)
+    assert DiplomatApplication.objects.get(pk=application.pk).status == "draft"
+
+
+@pytest.mark.django_db
+def test_the_status_history_cannot_be_edited_or_deleted():
+    application = application_in("approved")
+    change = application.history.last()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ApplicationStatusChange.objects.filter(pk=change.pk).update(note_to_applicant="rewritten")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ApplicationStatusChange.objects.filter(pk=change.pk).delete()
+
+    change.refresh_from_db()
+    assert change.note_to_applicant == ""
