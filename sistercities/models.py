@@ -1,6 +1,9 @@
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -95,3 +98,53 @@ class SisterCity(models.Model):
         if get_language() == "fa":
             return self.description_fa or self.description_en
         return self.description_en or self.description_fa
+
+    @property
+    def years_of_relation(self) -> int | None:
+        """Full calendar years since the relation was established (None when unknown)."""
+        if self.established_year is None:
+            return None
+        return max(timezone.localdate().year - self.established_year, 0)
+
+
+class ContactLog(models.Model):
+    """A contact staff had with a partner city; it counts as the relation's activity."""
+
+    class Kind(models.TextChoices):
+        VISIT = "visit", _("Visit")
+        CALL = "call", _("Call")
+        LETTER = "letter", _("Letter")
+        AGREEMENT_RENEWED = "agreement_renewed", _("Agreement renewed")
+        VIDEO_MEETING = "video_meeting", _("Video meeting")
+        OTHER = "other", _("Other")
+
+    city = models.ForeignKey(
+        SisterCity, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("city")
+    )
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("logged by"),
+    )
+    created_at = models.DateTimeField(_("logged at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("logged contact")
+        verbose_name_plural = _("logged contacts")
+        ordering = ["-date", "-created_at"]
+        # The city's last activity is read per city and by date.
+        indexes = [models.Index(fields=["city", "date"], name="contactlog_city_date")]
+
+    def __str__(self):
+        return f"{self.city} · {self.get_kind_display()} · {self.date}"
+
+    def clean(self):
+        # A logged contact has happened; a future date would make a fading relation look alive.
+        if self.date and self.date > timezone.localdate():
+            raise ValidationError({"date": _("A logged contact cannot be in the future.")})
