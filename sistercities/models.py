@@ -3,6 +3,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -84,6 +85,9 @@ class SisterCity(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("sistercities:city-detail", args=[self.slug])
+
     @property
     def name(self) -> str:
         return self.name_fa if get_language() == "fa" else self.name_en
@@ -100,8 +104,27 @@ class SisterCity(models.Model):
         return self.description_en or self.description_fa
 
     @property
+    def description_language(self) -> str:
+        """The language `description` is written in, for the page's `lang` attribute."""
+        if get_language() == "fa":
+            return "fa" if self.description_fa or not self.description_en else "en"
+        return "en" if self.description_en or not self.description_fa else "fa"
+
+    @property
+    def cooperation_field_labels(self) -> list[str]:
+        labels = dict(CooperationField.choices)
+        # A code dropped from the choices later still shows, rather than breaking the page.
+        return [labels.get(code, code) for code in self.cooperation_fields]
+
+    @property
+    def has_public_partner_contact(self) -> bool:
+        return self.partner_contact_public and bool(
+            self.partner_contact_name or self.partner_contact_email
+        )
+
+    @property
     def years_of_relation(self) -> int | None:
-        """Full calendar years since the relation was established (None when unknown)."""
+        """Calendar years since the relation was established (None when unknown)."""
         if self.established_year is None:
             return None
         return max(timezone.localdate().year - self.established_year, 0)
