@@ -122,3 +122,16 @@ def test_the_contact_log_lists_and_filters_contacts(client, staff_member, sister
 
     assert response.status_code == 200
     assert response.context["cl"].result_count == 1
+
+
+def test_the_city_admin_page_shows_its_logged_contacts_inline(client, staff_member, sister_city):
+    ContactLog.objects.create(
+        city=sister_city, date=datetime.date(2026, 9, 1), kind="visit", note="Mayor's visit."
+    )
+    client.force_login(staff_member)
+
+    response = client.get(reverse("admin:sistercities_sistercity_change", args=[sister_city.pk]))
+
+    assert response.status_code == 200
+    assert "Mayor&#x27;s visit." in response.content.decode()
+    assert client.get(reverse("admin:sistercities_contactlog_add")).status_code == 200
