@@ -20,6 +20,15 @@ ASSETS = [
     ("bootstrap/LICENSE", "bootstrap/LICENSE"),
     ("vazirmatn/fonts/webfonts/Vazirmatn[wght].woff2", "vazirmatn/Vazirmatn-Variable.woff2"),
     ("vazirmatn/OFL.txt", "vazirmatn/OFL.txt"),
+    # The sister-city map: country shapes drawn client-side, so no tile server is needed.
+    ("d3-array/dist/d3-array.min.js", "d3/d3-array.min.js"),
+    ("d3-array/LICENSE", "d3/LICENSE-d3-array"),
+    ("d3-geo/dist/d3-geo.min.js", "d3/d3-geo.min.js"),
+    ("d3-geo/LICENSE", "d3/LICENSE-d3-geo"),
+    ("topojson-client/dist/topojson-client.min.js", "topojson/topojson-client.min.js"),
+    ("topojson-client/LICENSE", "topojson/LICENSE"),
+    ("world-atlas/countries-110m.json", "world-atlas/countries-110m.json"),
+    ("world-atlas/LICENSE", "world-atlas/LICENSE"),
 ]
 
 

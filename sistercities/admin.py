@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import CooperationField, SisterCity
+from .models import ContactLog, CooperationField, SisterCity
 
 
 class SisterCityForm(forms.ModelForm):
@@ -19,9 +19,17 @@ class SisterCityForm(forms.ModelForm):
         exclude: list[str] = []
 
 
+class ContactLogInline(admin.TabularInline):
+    model = ContactLog
+    fields = ["date", "kind", "note", "created_by"]
+    readonly_fields = ["created_by"]
+    extra = 1
+
+
 @admin.register(SisterCity)
 class SisterCityAdmin(admin.ModelAdmin):
     form = SisterCityForm
+    inlines = [ContactLogInline]
     list_display = ["name_en", "name_fa", "country_en", "established_year", "status"]
     list_filter = ["status", "country_en"]
     search_fields = ["name_en", "name_fa", "country_en", "country_fa"]
@@ -37,3 +45,31 @@ class SisterCityAdmin(admin.ModelAdmin):
         ),
         (_("Sources"), {"fields": ["source"]}),
     ]
+
+    def save_formset(self, request, form, formset, change):
+        contacts = formset.save(commit=False)
+        for contact in formset.deleted_objects:
+            contact.delete()
+        for contact in contacts:
+            # Who logged a contact is recorded, never typed; editing it later keeps the logger.
+            if isinstance(contact, ContactLog) and contact._state.adding:
+                contact.created_by = request.user
+            contact.save()
+        formset.save_m2m()
+
+
+@admin.register(ContactLog)
+class ContactLogAdmin(admin.ModelAdmin):
+    list_display = ["date", "city", "kind", "note", "created_by"]
+    list_filter = ["kind", "date", "city"]
+    list_select_related = ["city", "created_by"]
+    search_fields = ["note", "city__name_en", "city__name_fa"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["city"]
+    fields = ["city", "date", "kind", "note", "created_by", "created_at"]
+    readonly_fields = ["created_by", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

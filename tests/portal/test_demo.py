@@ -2,7 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from citizens.models import User
-from sistercities.models import SisterCity
+from sistercities.models import ContactLog, SisterCity
 
 
 @pytest.mark.django_db
@@ -11,11 +11,13 @@ def test_loading_the_demo_twice_changes_nothing(settings):
     call_command("load_demo")
     users = {u.email: (u.password, u.last_login) for u in User.objects.all()}
     cities = list(SisterCity.objects.values().order_by("pk"))
+    contacts = list(ContactLog.objects.values().order_by("pk"))
 
     call_command("load_demo")
 
     assert {u.email: (u.password, u.last_login) for u in User.objects.all()} == users
     assert list(SisterCity.objects.values().order_by("pk")) == cities
+    assert list(ContactLog.objects.values().order_by("pk")) == contacts
 
 
 @pytest.mark.django_db
@@ -31,6 +33,17 @@ def test_the_demo_has_one_account_per_role(settings):
     assert roles("coordinator@example.org") == {"Initiative coordinators"}
     assert User.objects.get(email="diplomat@example.org").is_diplomat
     assert not User.objects.get(email="citizen@example.org").is_diplomat
+
+
+@pytest.mark.django_db
+def test_every_demo_city_has_a_description_in_both_languages_and_some_have_contacts(settings):
+    settings.DEBUG = True
+    call_command("load_demo")
+
+    assert SisterCity.objects.count() == 16
+    assert not SisterCity.objects.filter(description_en="").exists()
+    assert not SisterCity.objects.filter(description_fa="").exists()
+    assert ContactLog.objects.filter(created_by__email="staff@example.org").exists()
 
 
 @pytest.mark.django_db

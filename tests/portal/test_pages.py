@@ -3,7 +3,13 @@ from django.urls import reverse
 
 from tests.factories import SisterCityFactory, UserFactory
 
-PUBLIC_PAGES = ["/", "/accounts/signup/", "/accounts/login/", "/accounts/password/reset/"]
+PUBLIC_PAGES = [
+    "/",
+    "/cities/",
+    "/accounts/signup/",
+    "/accounts/login/",
+    "/accounts/password/reset/",
+]
 
 
 @pytest.mark.django_db

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -7,8 +9,8 @@ from django.utils import timezone
 
 from citizens.models import User
 from citizens.roles import CITY_OFFICIALS, INITIATIVE_COORDINATORS, MUNICIPAL_STAFF
+from sistercities.models import ContactLog, SisterCity
 from sistercities.models import CooperationField as F
-from sistercities.models import SisterCity
 from sistercities.services import import_sister_cities
 
 DEMO_PASSWORD = "isfahan-demo"
@@ -73,6 +75,107 @@ DEMO_CITY_PROFILES = {
     "kazan": (SisterCity.Status.ACTIVE, [F.SCIENTIFIC, F.ECONOMIC, F.SPORTS]),
 }
 
+# Short, factual profiles (English, Persian) for the demo; the bundled CSV keeps sourced facts only.
+DEMO_CITY_DESCRIPTIONS = {
+    "xi-an": (
+        "Capital of Shaanxi province and an eastern end of the Silk Road, home of the Terracotta "
+        "Army; sister city of Isfahan since 1989.",
+        "مرکز استان شنشی و از پایانه‌های شرقی جادهٔ ابریشم، زادگاه ارتش سفالی؛ خواهرخواندهٔ اصفهان "
+        "از سال ۱۹۸۹ میلادی.",
+    ),
+    "kuala-lumpur": (
+        "Capital of Malaysia, known for the Petronas Towers; sister city of Isfahan since 1997.",
+        "پایتخت مالزی، شناخته‌شده با برج‌های پتروناس؛ خواهرخواندهٔ اصفهان از سال ۱۹۹۷ میلادی.",
+    ),
+    "florence": (
+        "Capital of Tuscany, known for Renaissance art and crafts; sister city of Isfahan since "
+        "1998.",
+        "مرکز توسکانی، شناخته‌شده با هنر و صنایع دستی دوران رنسانس؛ خواهرخواندهٔ اصفهان از سال "
+        "۱۹۹۸ میلادی.",
+    ),
+    "iasi": (
+        "Historic capital of Moldavia and home of Romania's oldest university; sister city of "
+        "Isfahan since 1999.",
+        "پایتخت تاریخی مولداوی و خانهٔ قدیمی‌ترین دانشگاه رومانی؛ خواهرخواندهٔ اصفهان از سال "
+        "۱۹۹۹ میلادی.",
+    ),
+    "barcelona": (
+        "Capital of Catalonia on the Mediterranean, known for Gaudí's architecture; sister city "
+        "of Isfahan since 2000.",
+        "مرکز کاتالونیا در کرانهٔ مدیترانه، شناخته‌شده با معماری گائودی؛ خواهرخواندهٔ اصفهان از "
+        "سال ۲۰۰۰ میلادی.",
+    ),
+    "yerevan": (
+        "Capital of Armenia and one of the oldest continuously inhabited cities in the world; "
+        "sister city of Isfahan since 2000.",
+        "پایتخت ارمنستان و از کهن‌ترین شهرهای پیوسته مسکونی جهان؛ خواهرخواندهٔ اصفهان از سال "
+        "۲۰۰۰ میلادی.",
+    ),
+    "kuwait-city": (
+        "Capital of Kuwait, on the Persian Gulf; sister city of Isfahan since 2000.",
+        "پایتخت کویت، در کرانهٔ خلیج فارس؛ خواهرخواندهٔ اصفهان از سال ۲۰۰۰ میلادی.",
+    ),
+    "freiburg-im-breisgau": (
+        "University city on the edge of the Black Forest, known for its environmental policies; "
+        "sister city of Isfahan since 2000.",
+        "شهر دانشگاهی در کنار جنگل سیاه، شناخته‌شده با سیاست‌های زیست‌محیطی‌اش؛ خواهرخواندهٔ "
+        "اصفهان از سال ۲۰۰۰ میلادی.",
+    ),
+    "havana": (
+        "Capital of Cuba, whose old town is a UNESCO World Heritage Site; sister city of Isfahan "
+        "since 2001.",
+        "پایتخت کوبا که بافت قدیمی‌اش در فهرست میراث جهانی یونسکو است؛ خواهرخواندهٔ اصفهان از "
+        "سال ۲۰۰۱ میلادی.",
+    ),
+    "lahore": (
+        "Capital of Punjab province, known for its Mughal monuments; sister city of Isfahan since "
+        "2004.",
+        "مرکز استان پنجاب، شناخته‌شده با بناهای دوران گورکانی؛ خواهرخواندهٔ اصفهان از سال ۲۰۰۴ "
+        "میلادی.",
+    ),
+    "saint-petersburg": (
+        "Russia's second-largest city, founded by Peter the Great and home of the Hermitage; "
+        "sister city of Isfahan since 2004.",
+        "دومین شهر بزرگ روسیه، بنیان‌گذاری‌شده به دست پتر کبیر و خانهٔ موزهٔ ارمیتاژ؛ خواهرخواندهٔ "
+        "اصفهان از سال ۲۰۰۴ میلادی.",
+    ),
+    "dakar": (
+        "Capital of Senegal, at the westernmost point of mainland Africa; sister city of Isfahan "
+        "since 2009.",
+        "پایتخت سنگال، در غربی‌ترین نقطهٔ خشکی آفریقا؛ خواهرخواندهٔ اصفهان از سال ۲۰۰۹ میلادی.",
+    ),
+    "baalbek": (
+        "City in Lebanon's Beqaa Valley, known for its Roman temples; sister city of Isfahan since "
+        "2010.",
+        "شهری در درهٔ بقاع لبنان، شناخته‌شده با معابد رومی‌اش؛ خواهرخواندهٔ اصفهان از سال ۲۰۱۰ میلادی.",
+    ),
+    "samarkand": (
+        "Historic Silk Road city in Uzbekistan, known for the Registan; sister city of Isfahan "
+        "since 2021.",
+        "شهر تاریخی جادهٔ ابریشم در ازبکستان، شناخته‌شده با میدان ریگستان؛ خواهرخواندهٔ اصفهان از "
+        "سال ۲۰۲۱ میلادی.",
+    ),
+    "porto": (
+        "Portugal's second city, on the Douro, with a historic centre on the UNESCO World Heritage "
+        "list; sister city of Isfahan since 2021.",
+        "دومین شهر پرتغال در کرانهٔ رود دورو، با مرکز تاریخی ثبت‌شده در فهرست میراث جهانی یونسکو؛ "
+        "خواهرخواندهٔ اصفهان از سال ۲۰۲۱ میلادی.",
+    ),
+    "kazan": (
+        "Capital of Tatarstan on the Volga, known for its Kremlin; sister city of Isfahan since "
+        "2025.",
+        "مرکز تاتارستان در کرانهٔ ولگا، شناخته‌شده با کرملین کازان؛ خواهرخواندهٔ اصفهان از سال "
+        "۲۰۲۵ میلادی.",
+    ),
+}
+
+# Demo only, marked as such: a few logged contacts (slug, days ago, kind, note).
+DEMO_CONTACTS = [
+    ("florence", 20, ContactLog.Kind.VIDEO_MEETING, "Demo entry: planning a crafts exchange."),
+    ("samarkand", 45, ContactLog.Kind.VISIT, "Demo entry: a delegation visited the bazaar."),
+    ("kazan", 75, ContactLog.Kind.LETTER, "Demo entry: letter of thanks after the signing."),
+]
+
 
 class Command(BaseCommand):
     help = "Load the demo: Isfahan's sister cities and one account per role. Safe to rerun."
@@ -91,8 +194,13 @@ class Command(BaseCommand):
         import_sister_cities()
         for slug, (status, fields) in DEMO_CITY_PROFILES.items():
             SisterCity.objects.filter(slug=slug).update(status=status, cooperation_fields=fields)
+        for slug, (english, persian) in DEMO_CITY_DESCRIPTIONS.items():
+            SisterCity.objects.filter(slug=slug).update(
+                description_en=english, description_fa=persian
+            )
         for _who, *row in DEMO_USERS:
             self._demo_user(*row)
+        self._demo_contacts(logged_by=User.objects.get(email="staff@example.org"))
         self.stdout.write(f"Demo accounts (password for each: {DEMO_PASSWORD}):")
         for who, email, *_ in DEMO_USERS:
             self.stdout.write(f"  {email:<26} {who}")
@@ -116,3 +224,15 @@ class Command(BaseCommand):
         EmailAddress.objects.get_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
+
+    def _demo_contacts(self, logged_by):
+        today = timezone.localdate()
+        for slug, days_ago, kind, note in DEMO_CONTACTS:
+            city = SisterCity.objects.filter(slug=slug).first()
+            if city is not None:
+                ContactLog.objects.get_or_create(
+                    city=city,
+                    kind=kind,
+                    note=note,
+                    defaults={"date": today - timedelta(days=days_ago), "created_by": logged_by},
+                )

@@ -1,0 +1,17 @@
+from django.db.models import F, QuerySet
+
+from .models import ContactLog, SisterCity
+
+
+def public_cities() -> QuerySet[SisterCity]:
+    """Every sister city, the oldest relation first (unknown years last)."""
+    return SisterCity.objects.order_by(F("established_year").asc(nulls_last=True), "name_en")
+
+
+def recent_contacts(*, city: SisterCity, limit: int = 10) -> list[ContactLog]:
+    """The city's latest logged contacts, without who logged them (public pages show these)."""
+    return list(
+        ContactLog.objects.filter(city=city)
+        .only("date", "kind", "note")
+        .order_by("-date", "-created_at")[:limit]
+    )
