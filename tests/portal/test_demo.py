@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from citizens.models import User
+from citizens.models import ApplicationStatusChange, DiplomatApplication, User
 from sistercities.models import ContactLog, SisterCity
 
 
@@ -54,3 +54,16 @@ def test_the_demo_refuses_to_load_in_production(settings):
         call_command("load_demo")
 
     assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_gives_staff_a_queue_to_review_and_the_diplomat_an_approved_application(settings):
+    settings.DEBUG = True
+    call_command("load_demo")
+    call_command("load_demo")
+
+    statuses = dict(DiplomatApplication.objects.values_list("user__email", "status"))
+    assert statuses["diplomat@example.org"] == "approved"
+    assert list(statuses.values()).count("submitted") == 2
+    assert "needs_changes" in statuses.values()
+    assert ApplicationStatusChange.objects.filter(to_status="submitted").count() == 4

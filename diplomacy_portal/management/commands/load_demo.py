@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from citizens.demo import load_demo_applications
 from citizens.models import User
 from citizens.roles import CITY_OFFICIALS, INITIATIVE_COORDINATORS, MUNICIPAL_STAFF
 from sistercities.models import ContactLog, SisterCity
@@ -200,7 +201,9 @@ class Command(BaseCommand):
             )
         for _who, *row in DEMO_USERS:
             self._demo_user(*row)
-        self._demo_contacts(logged_by=User.objects.get(email="staff@example.org"))
+        staff = User.objects.get(email="staff@example.org")
+        self._demo_contacts(logged_by=staff)
+        load_demo_applications(reviewer=staff)
         self.stdout.write(f"Demo accounts (password for each: {DEMO_PASSWORD}):")
         for who, email, *_ in DEMO_USERS:
             self.stdout.write(f"  {email:<26} {who}")
