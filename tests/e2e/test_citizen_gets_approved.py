@@ -50,8 +50,11 @@ def test_a_persian_citizen_applies_and_is_approved_after_changes(
     citizen.locator("#id_password1").fill(PASSWORD)
     citizen.locator("#id_password2").fill(PASSWORD)
     citizen.locator("main form button[type=submit]").click()
-    link = wait_for(lambda: _link_in(mailoutbox, "sara@example.org",
-                                     r"https?://\S+/accounts/confirm-email/\S+/"))
+    link = wait_for(
+        lambda: _link_in(
+            mailoutbox, "sara@example.org", r"https?://\S+/accounts/confirm-email/\S+/"
+        )
+    )
     citizen.goto(link)
     citizen.locator("main form button[type=submit]").click()
     _sign_in(citizen, live_server, "sara@example.org", PASSWORD, "/apply/")
@@ -68,8 +71,9 @@ def test_a_persian_citizen_applies_and_is_approved_after_changes(
     citizen.get_by_label("فرهنگی").check()
     citizen.get_by_label("فلورانس").check()
     citizen.locator("#id_hours_per_month").fill("12")
-    citizen.locator("#id_motivation").fill("خانه‌های تاریخی را مرمت می‌کنم و می‌خواهم با "
-                                           "صنعتگران فلورانس همکاری کنم.")
+    citizen.locator("#id_motivation").fill(
+        "خانه‌های تاریخی را مرمت می‌کنم و می‌خواهم با صنعتگران فلورانس همکاری کنم."
+    )
     citizen.locator("#id_languages-0-language").select_option("it")
     citizen.locator("#id_languages-0-level").select_option("fluent")
     citizen.locator("#id_cv").set_input_files(documents[0])
@@ -90,7 +94,8 @@ def test_a_persian_citizen_applies_and_is_approved_after_changes(
 
     # The citizen reads the note, edits and submits again.
     citizen.goto(f"{live_server.url}/me/")
-    expect(citizen.get_by_text("Please add the languages you speak besides Italian.")).to_be_visible()
+    note = "Please add the languages you speak besides Italian."
+    expect(citizen.get_by_text(note)).to_be_visible()
     citizen.get_by_role("link", name="اعمال اصلاحات").click()
     citizen.locator("#id_languages-1-language").select_option("en")
     citizen.locator("#id_languages-1-level").select_option("intermediate")
@@ -110,7 +115,12 @@ def test_a_persian_citizen_applies_and_is_approved_after_changes(
     citizen.goto(f"{live_server.url}/inbox/")
     expect(citizen.get_by_role("link", name="اکنون دیپلمات شهروندی هستید")).to_be_visible()
     expect(citizen.get_by_text("Welcome to the programme!")).to_be_visible()
-    approval = wait_for(lambda: [m for m in mailoutbox if m.to == ["sara@example.org"]
-                                 and "دیپلمات شهروندی هستید" in m.subject])
+    approval = wait_for(
+        lambda: [
+            m
+            for m in mailoutbox
+            if m.to == ["sara@example.org"] and "دیپلمات شهروندی هستید" in m.subject
+        ]
+    )
     assert "Welcome to the programme!" in approval[0].body
     assert "درخواست شما تأیید شد" in approval[0].body
