@@ -24,3 +24,39 @@ def role_names(user) -> frozenset[str]:
 
 def has_role(user, role: str) -> bool:
     return user.is_superuser or role in role_names(user)
+
+
+# What each role may do in the admin, kept here in one place and applied to the groups after
+# every migrate (and after a test flushes the database), like Django's own permissions.
+ROLE_PERMISSIONS = {
+    MUNICIPAL_STAFF: [
+        "citizens.view_diplomatapplication",
+        "citizens.decide_application",
+        "citizens.view_applicationstatuschange",
+        "citizens.view_languageskill",
+        "citizens.view_notification",
+        "citizens.view_outgoingemail",
+        "citizens.view_user",
+        "sistercities.view_sistercity",
+        "sistercities.change_sistercity",
+        "sistercities.view_contactlog",
+        "sistercities.add_contactlog",
+        "sistercities.change_contactlog",
+    ],
+    CITY_OFFICIALS: [],
+    INITIATIVE_COORDINATORS: [],
+}
+
+
+def sync_role_permissions(**kwargs) -> None:
+    """Give each role group exactly the permissions listed above (those that exist yet)."""
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models import Q
+
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        wanted = Q(pk__in=[])
+        for name in names:
+            app_label, codename = name.split(".")
+            wanted |= Q(content_type__app_label=app_label, codename=codename)
+        group.permissions.set(Permission.objects.filter(wanted))

@@ -85,12 +85,10 @@ def database_url() -> str:
 
 
 @pytest.fixture
-def celery_worker(transactional_db, django_db_serialized_rollback, smtp_server, tmp_path):
+def celery_worker(transactional_db, smtp_server, tmp_path):
     """A real `celery worker` process with production settings, on the real broker, sharing
-    this test's database and delivering mail to `smtp_server`.
-
-    The database is committed for real (the worker must see it), and what the migrations put
-    there (roles, permissions) is restored after each such test."""
+    this test's database (committed for real, so the worker sees it) and delivering mail to
+    `smtp_server`."""
     name = f"test-{uuid.uuid4().hex[:8]}@localhost"
     env = {
         **os.environ,

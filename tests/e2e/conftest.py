@@ -10,8 +10,3 @@ def browser_context_args(browser_context_args):
 @pytest.fixture(autouse=True)
 def _browser_marker(request):
     request.node.add_marker(pytest.mark.browser)
-
-
-@pytest.fixture(autouse=True)
-def _keep_migrated_data(django_db_serialized_rollback):
-    """The live server needs committed data; the roles the migrations created come back after."""

@@ -1,4 +1,3 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 # The status history is the programme's record of decisions: rows are added, never changed or
@@ -31,40 +30,11 @@ DROP TRIGGER citizens_status_history_append_only ON citizens_applicationstatusch
 DROP FUNCTION citizens_status_history_append_only();
 """
 
-MUNICIPAL_STAFF_PERMISSIONS = [
-    ("citizens", "view_diplomatapplication"),
-    ("citizens", "decide_application"),
-    ("citizens", "view_applicationstatuschange"),
-    ("citizens", "view_languageskill"),
-    ("citizens", "view_outgoingemail"),
-    ("citizens", "view_user"),
-    ("sistercities", "view_sistercity"),
-    ("sistercities", "change_sistercity"),
-]
-
-
-def grant_staff_permissions(apps, schema_editor):
-    for label in ("citizens", "sistercities"):
-        config = apps.get_app_config(label)
-        config.models_module = True
-        create_permissions(config, apps=apps, verbosity=0)
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    staff = Group.objects.get(name="Municipal staff")
-    for app_label, codename in MUNICIPAL_STAFF_PERMISSIONS:
-        staff.permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("citizens", "0003_applications_and_notifications"),
-        ("sistercities", "0001_initial"),
-        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [
         migrations.RunSQL(APPEND_ONLY, DROP_APPEND_ONLY),
-        migrations.RunPython(grant_staff_permissions, migrations.RunPython.noop),
     ]
