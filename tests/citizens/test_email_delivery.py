@@ -2,6 +2,7 @@ import smtplib
 
 import pytest
 from django.core.mail import EmailMultiAlternatives
+from django.utils import timezone
 
 from citizens.models import OutgoingEmail
 from citizens.services.mail import deliver_outgoing_email, queue_email
@@ -103,3 +104,46 @@ def test_tries_are_bounded(monkeypatch, settings):
     assert results[2:] == [None, None, None]
     assert email.attempts == 3
     assert email.status == OutgoingEmail.Status.FAILED
+
+
+@pytest.mark.django_db
+def test_an_email_the_broker_lost_is_sent_by_the_sweep(
+    monkeypatch, mailoutbox, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    from citizens.services.mail import queue_due_emails
+    from citizens.tasks import send_outgoing_email
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Connection refused")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(send_outgoing_email, "apply_async", broker_down)
+        with django_capture_on_commit_callbacks(execute=True):
+            (email,) = queue_email(message=_message())  # the request still succeeds
+    assert mailoutbox == []
+
+    assert queue_due_emails() == 0  # not due yet: a worker may still be on it
+    OutgoingEmail.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        assert queue_due_emails() == 1
+
+    email.refresh_from_db()
+    assert email.status == OutgoingEmail.Status.SENT
+    assert len(mailoutbox) == 1
+    assert queue_due_emails() == 0
+
+
+@pytest.mark.django_db
+def test_the_sweep_leaves_sent_and_failed_emails_alone(mailoutbox):
+    from citizens.services.mail import queue_due_emails
+
+    (sent,) = queue_email(message=_message())
+    (failed,) = queue_email(message=_message())
+    OutgoingEmail.objects.filter(pk=sent.pk).update(status="sent", next_attempt_at=timezone.now())
+    OutgoingEmail.objects.filter(pk=failed.pk).update(
+        status="failed", next_attempt_at=timezone.now()
+    )
+
+    assert queue_due_emails() == 0
