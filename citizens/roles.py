@@ -26,6 +26,15 @@ def has_role(user, role: str) -> bool:
     return user.is_superuser or role in role_names(user)
 
 
+def is_privileged(user) -> bool:
+    """Whoever can see more than their own data: staff, officials, coordinators."""
+    return (
+        user.is_staff
+        or user.is_superuser
+        or bool(role_names(user) & {CITY_OFFICIALS, INITIATIVE_COORDINATORS})
+    )
+
+
 # What each role may do in the admin, kept here in one place and applied to the groups after
 # every migrate (and after a test flushes the database), like Django's own permissions.
 ROLE_PERMISSIONS = {

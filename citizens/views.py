@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -88,8 +88,9 @@ def me(request):
             settings.LANGUAGE_COOKIE_NAME,
             user.preferred_language,
             max_age=settings.LANGUAGE_COOKIE_AGE,
-            samesite="Lax",
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
             secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
         )
         return response
     history = application.history.all() if application else []
@@ -148,8 +149,10 @@ def inbox_read(request):
     ids = [int(i) for i in request.POST.getlist("notification") if i.isdigit()]
     notifications.mark_read(user=request.user, notification_ids=ids or None)
     back = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        return redirect(back)
+    if back.startswith("/") and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return HttpResponseRedirect(back)
     return redirect("citizens:inbox")
 
 
@@ -164,8 +167,10 @@ def application_document(request, pk: int, document: str):
     stored = getattr(application, document) if document in DOCUMENTS else None
     if not allowed or not stored:
         raise Http404
-    response = FileResponse(stored.open("rb"), filename=f"{document}{Path(stored.name).suffix}")
-    # Opened as a document in a sandbox: an uploaded file can never run as the portal's page.
+    response = FileResponse(
+        stored.open("rb"), as_attachment=True, filename=f"{document}{Path(stored.name).suffix}"
+    )
+    # Downloaded, never rendered as the portal's page; a sandbox if a browser renders it anyway.
     response["Content-Security-Policy"] = "sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
