@@ -1,5 +1,12 @@
+import time
+
+from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from citizens.roles import is_privileged
 
@@ -21,11 +28,44 @@ class UserLanguageMiddleware:
 class PrivilegedSessionTimeoutMiddleware:
     """Staff, officials and coordinators are signed out after a while without a request."""
 
+    # Pushing the expiry back writes the session; once a minute is precise enough.
+    TOUCH_EVERY_SECONDS = 60
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and is_privileged(user):
-            request.session.set_expiry(settings.PRIVILEGED_SESSION_IDLE_SECONDS)
+            now = int(time.time())
+            if now - request.session.get("idle_touched_at", 0) >= self.TOUCH_EVERY_SECONDS:
+                request.session["idle_touched_at"] = now
+                request.session.set_expiry(settings.PRIVILEGED_SESSION_IDLE_SECONDS)
+        return self.get_response(request)
+
+
+class PrivilegedMFAMiddleware:
+    """Staff, officials and coordinators use the admin and the dashboards only once they have
+    two-factor authentication (an authenticator app) set up; allauth has no switch for this."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            request.path.startswith(settings.MFA_REQUIRED_PATHS)
+            and user is not None
+            and user.is_authenticated
+            and is_privileged(user)
+            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        ):
+            messages.warning(
+                request,
+                _(
+                    "Set up two-factor authentication first: the administration and the "
+                    "dashboards need it."
+                ),
+            )
+            return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)

@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "diplomacy_portal.middleware.UserLanguageMiddleware",
     "diplomacy_portal.middleware.PrivilegedSessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "diplomacy_portal.middleware.PrivilegedMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
@@ -126,6 +127,8 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_ADAPTER = "citizens.adapters.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Where staff, officials and coordinators must have set up two-factor authentication.
+MFA_REQUIRED_PATHS = ("/admin/", "/dashboard/")
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Citizen Diplomat Portal")
 
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")

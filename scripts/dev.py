@@ -3,6 +3,7 @@
     python scripts/dev.py run              # migrate, load the demo, serve web + worker + beat
     python scripts/dev.py test [ARGS...]   # the test suite (pytest ARGS)
     python scripts/dev.py manage ARGS...   # any manage.py command against the same services
+    python scripts/dev.py totp             # the demo accounts' current two-factor code
 
 DATABASE_URL / REDIS_URL from the environment win. Otherwise `test` uses a Postgres and a
 Redis answering on their usual local ports, and both commands fall back to an embedded Postgres
@@ -10,10 +11,14 @@ Redis answering on their usual local ports, and both commands fall back to an em
 """
 
 import atexit
+import base64
+import hashlib
+import hmac
 import os
 import secrets
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -189,6 +194,15 @@ def test(args: list[str]) -> int:
     return subprocess.run([PYTHON, "-m", "pytest", *args], env=env, cwd=ROOT).returncode
 
 
+def totp(secret: str = "JBSWY3DPEHPK3PXP", period: int = 30, digits: int = 6) -> str:
+    """The current RFC 6238 code for the demo accounts' authenticator key (see load_demo)."""
+    counter = struct.pack(">Q", int(time.time()) // period)
+    digest = hmac.new(base64.b32decode(secret), counter, hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 10**digits:0{digits}d}"
+
+
 def main(argv: list[str]) -> int:
     DATA.mkdir(exist_ok=True)
     command, rest = (argv[0], argv[1:]) if argv else ("", [])
@@ -196,6 +210,9 @@ def main(argv: list[str]) -> int:
         return run()
     if command == "test":
         return test(rest)
+    if command == "totp":
+        print(totp())
+        return 0
     if command == "manage":
         env = development_environment()
         ensure_database(env["DATABASE_URL"])

@@ -4,12 +4,19 @@ from decimal import Decimal
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa import app_settings
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from PIL import Image
 
 from citizens.models import DiplomatApplication, LanguageSkill, User
-from citizens.roles import MUNICIPAL_STAFF
+from citizens.roles import MUNICIPAL_STAFF, is_privileged
 from sistercities.models import SisterCity
 
 
@@ -29,8 +36,10 @@ class UserFactory(factory.django.DjangoModelFactory):
     def verified(user, create, extracted, **kwargs):
         """A verified primary address, as allauth requires for signing in (verified=False: not)."""
         if create:
-            EmailAddress.objects.create(
-                user=user, email=user.email, primary=True, verified=extracted is not False
+            EmailAddress.objects.get_or_create(
+                user=user,
+                email=user.email,
+                defaults={"primary": True, "verified": extracted is not False},
             )
             user.save()
 
@@ -38,6 +47,23 @@ class UserFactory(factory.django.DjangoModelFactory):
     def roles(user, create, extracted, **kwargs):
         if create and extracted:
             user.groups.add(*Group.objects.filter(name__in=extracted))
+
+    @factory.post_generation
+    def totp(user, create, extracted, **kwargs):
+        """Two-factor authentication set up with TOTP_SECRET; privileged users have it unless
+        totp=False."""
+        wanted = extracted if extracted is not None else is_privileged(user)
+        if create and wanted and not user.authenticator_set.filter(type="totp").exists():
+            TOTP.activate(user, TOTP_SECRET)
+
+
+TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+
+
+def totp_code(secret: str = TOTP_SECRET) -> str:
+    """The authenticator app's current code for `secret`."""
+    counter = next(yield_hotp_counters_from_time()) + app_settings.TOTP_TOLERANCE
+    return format_hotp_value(hotp_value(secret, counter))
 
 
 class SisterCityFactory(factory.django.DjangoModelFactory):

@@ -1,8 +1,17 @@
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import validate_totp_code
 from django.core.management import CommandError, call_command
 
 from citizens.models import ApplicationStatusChange, DiplomatApplication, User
+from diplomacy_portal.management.commands.load_demo import DEMO_TOTP_SECRET
 from sistercities.models import ContactLog, SisterCity
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.django_db
@@ -67,3 +76,30 @@ def test_the_demo_gives_staff_a_queue_to_review_and_the_diplomat_an_approved_app
     assert list(statuses.values()).count("submitted") == 2
     assert "needs_changes" in statuses.values()
     assert ApplicationStatusChange.objects.filter(to_status="submitted").count() == 4
+
+
+@pytest.mark.django_db
+def test_the_demo_privileged_accounts_have_two_factor_with_the_printed_key(settings):
+    settings.DEBUG = True
+    call_command("load_demo")
+
+    for email in (
+        "staff@example.org",
+        "official@example.org",
+        "coordinator@example.org",
+        "admin@example.org",
+    ):
+        assert Authenticator.objects.filter(user__email=email, type="totp").count() == 1
+    assert not Authenticator.objects.filter(user__email="citizen@example.org").exists()
+
+
+def test_the_dev_script_prints_a_code_the_demo_accounts_accept():
+    code = subprocess.run(
+        [sys.executable, "scripts/dev.py", "totp"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+    assert validate_totp_code(DEMO_TOTP_SECRET, code)

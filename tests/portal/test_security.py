@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import path
+from django.utils import timezone
 
 from tests.factories import UserFactory, reviewer
 
@@ -208,3 +209,15 @@ def test_sign_in_and_password_reset_say_the_same_whether_the_address_exists(clie
 
         strip = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
         assert strip.sub("", text(known)) == strip.sub("", text(unknown))
+
+
+@pytest.mark.django_db
+def test_an_idle_staff_session_expires(client, settings):
+    from django.contrib.sessions.models import Session
+
+    client.force_login(reviewer())
+    client.get("/admin/")
+    session = Session.objects.get(session_key=client.session.session_key)
+
+    remaining = session.expire_date - timezone.now()
+    assert 29 * 60 < remaining.total_seconds() <= 30 * 60

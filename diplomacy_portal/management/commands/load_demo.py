@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
@@ -15,6 +17,9 @@ from sistercities.models import CooperationField as F
 from sistercities.services import import_sister_cities
 
 DEMO_PASSWORD = "isfahan-demo"
+# Staff, officials and coordinators need two-factor authentication; the demo's share this key
+# (add it to an authenticator app, or run `python scripts/dev.py totp` for the current code).
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 
 # (who, e-mail, first name, last name, language, roles, is_staff, is_superuser, is diplomat)
 DEMO_USERS = [
@@ -207,6 +212,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo accounts (password for each: {DEMO_PASSWORD}):")
         for who, email, *_ in DEMO_USERS:
             self.stdout.write(f"  {email:<26} {who}")
+        self.stdout.write(
+            "Staff, the official, the coordinator and the superuser also need a two-factor code:\n"
+            f"  authenticator key {DEMO_TOTP_SECRET}, or run: .venv/bin/python scripts/dev.py totp"
+        )
 
     def _demo_user(self, email, first, last, language, roles, is_staff, is_superuser, diplomat):
         user, created = User.objects.get_or_create(
@@ -224,6 +233,10 @@ class Command(BaseCommand):
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         user.groups.add(*Group.objects.filter(name__in=roles))
+        if (is_staff or roles) and not Authenticator.objects.filter(
+            user=user, type=Authenticator.Type.TOTP
+        ).exists():
+            TOTP.activate(user, DEMO_TOTP_SECRET)
         EmailAddress.objects.get_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
