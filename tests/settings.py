@@ -5,8 +5,9 @@ import tempfile
 import uuid
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-secret-" + "x" * 40)
-# Each run has its own queue on the shared broker, so workers of other runs never take its tasks.
-os.environ.setdefault("CELERY_QUEUE", f"portal-test-{uuid.uuid4().hex[:8]}")
+# Each run (and each xdist worker of a run) has its own queue on the shared broker, so workers of
+# other runs never take its tasks.
+os.environ["CELERY_QUEUE"] = f"portal-test-{uuid.uuid4().hex[:8]}"
 
 from diplomacy_portal.settings import *  # noqa: E402,F403
 
