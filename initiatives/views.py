@@ -217,6 +217,9 @@ def meeting_detail(request, pk):
 def meeting_invite(request, pk):
     meeting = _managed_meeting(request, pk)
     mode = request.POST.get("mode")
+    if mode not in ("members", "matching", "people"):
+        messages.error(request, _("Choose whom to invite."))
+        return redirect(meeting)
     matching = InviteMatchingForm(request.POST if mode == "matching" else None)
     people = InvitePeopleForm(request.POST if mode == "people" else None)
     try:

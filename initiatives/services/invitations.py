@@ -69,7 +69,7 @@ def invite_people(*, meeting: Meeting, people: QuerySet[User], invited_by: User)
         raise InitiativeError(_("This meeting was cancelled; nobody can be invited to it."))
     if meeting.ends_at <= timezone.now():
         raise InitiativeError(_("This meeting is over."))
-    outsiders = [str(person) for person in people.exclude(pk__in=diplomats())[:5]]
+    outsiders = [person.email for person in people.exclude(pk__in=diplomats())[:5]]
     if outsiders:
         raise InitiativeError(
             _("Only citizen diplomats can be invited. Not a citizen diplomat: %(people)s.")

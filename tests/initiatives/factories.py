@@ -36,7 +36,7 @@ class InitiativeFactory(factory.django.DjangoModelFactory):
     title_fa = factory.Sequence(lambda n: f"تبادل صنایع دستی {n}")
     slug = factory.Sequence(lambda n: f"crafts-exchange-{n}")
     description_en = "Isfahan's and Florence's craftspeople learn from each other."
-    description_fa = "صنعتگران اصفهان و فلورانس از یکدیگر می‌آموزند."
+    description_fa = "هنرمندان اصفهان و فلورانس از یکدیگر می‌آموزند."
     field = "handicrafts"
     status = Initiative.Status.ACTIVE
     coordinator = factory.Sequence(lambda n: coordinator(f"coordinator{n}@example.org"))
