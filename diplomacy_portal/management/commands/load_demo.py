@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from citizens.models import User
 from citizens.roles import CITY_OFFICIALS, INITIATIVE_COORDINATORS, MUNICIPAL_STAFF
+from initiatives.demo import load_demo_initiatives
 from sistercities.models import ContactLog, SisterCity
 from sistercities.models import CooperationField as F
 from sistercities.services import import_sister_cities
@@ -201,6 +202,7 @@ class Command(BaseCommand):
         for _who, *row in DEMO_USERS:
             self._demo_user(*row)
         self._demo_contacts(logged_by=User.objects.get(email="staff@example.org"))
+        load_demo_initiatives()
         self.stdout.write(f"Demo accounts (password for each: {DEMO_PASSWORD}):")
         for who, email, *_ in DEMO_USERS:
             self.stdout.write(f"  {email:<26} {who}")
