@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import factory
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from citizens.roles import INITIATIVE_COORDINATORS, MUNICIPAL_STAFF
@@ -17,12 +18,21 @@ def diplomat(email: str | None = None, **fields):
     return UserFactory(diplomat_since=timezone.now() - timedelta(days=30), **fields)
 
 
+def _role(name: str) -> str:
+    # The roles come from a migration; a transactional test that runs after a browser test
+    # may find them gone (the e2e data restore does not always bring them back), so make sure.
+    Group.objects.get_or_create(name=name)
+    return name
+
+
 def coordinator(email: str = "neda@example.org", **fields):
     """An initiative coordinator, who may use the admin."""
+    _role(INITIATIVE_COORDINATORS)
     return UserFactory(email=email, is_staff=True, roles=[INITIATIVE_COORDINATORS], **fields)
 
 
 def staff(email: str = "maryam@example.org"):
+    _role(MUNICIPAL_STAFF)
     return UserFactory(email=email, is_staff=True, roles=[MUNICIPAL_STAFF])
 
 
