@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from citizens.models import Notification, User
 from citizens.services.notifications import notify
+from diplomacy_portal import l10n
 from diplomacy_portal.queue import enqueue_on_commit
 from sistercities.models import SisterCity
 
@@ -98,7 +99,7 @@ def update_meeting(*, meeting: Meeting, actor: User, details: dict) -> Meeting:
     if capacity is not None and capacity < accepted:
         raise InitiativeError(
             _("%(count)s people have accepted already; the capacity cannot be lower.")
-            % {"count": accepted}
+            % {"count": l10n.digits(accepted)}
         )
     changed = [name for name in details if details[name] != getattr(meeting, name)]
     for name in changed:
