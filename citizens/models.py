@@ -123,6 +123,14 @@ class Notification(models.Model):
         APPLICATION_APPROVED = "application_approved", _("Application approved")
         APPLICATION_REJECTED = "application_rejected", _("Application rejected")
         APPLICATION_NEEDS_CHANGES = "application_needs_changes", _("Changes requested")
+        MEMBERSHIP_REQUESTED = "membership_requested", _("Request to join an initiative")
+        MEMBERSHIP_ACCEPTED = "membership_accepted", _("Joined an initiative")
+        MEMBERSHIP_DECLINED = "membership_declined", _("Request to join declined")
+        MEETING_INVITATION = "meeting_invitation", _("Meeting invitation")
+        MEETING_CHANGED = "meeting_changed", _("Meeting changed")
+        MEETING_CANCELLED = "meeting_cancelled", _("Meeting cancelled")
+        MEETING_REMINDER = "meeting_reminder", _("Meeting reminder")
+        WAITLIST_PROMOTED = "waitlist_promoted", _("A seat became free")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -154,6 +154,11 @@ HOME_CITY = {
 # Applicants must be adults; documents are kept small.
 MINIMUM_APPLICANT_AGE = env.int("MINIMUM_APPLICANT_AGE", default=18)
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
+# Meeting invitations go out in chunks, each over one SMTP connection; reminders come this many
+# hours before a meeting; an e-mail's RSVP link works for this many days after it was sent.
+INVITATION_CHUNK_SIZE = env.int("INVITATION_CHUNK_SIZE", default=200)
+MEETING_REMINDER_HOURS = env.int("MEETING_REMINDER_HOURS", default=24)
+RSVP_TOKEN_MAX_AGE_DAYS = env.int("RSVP_TOKEN_MAX_AGE_DAYS", default=180)
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(DATA_DIR / "staticfiles")))
@@ -220,6 +225,14 @@ CELERY_TASK_SOFT_TIME_LIMIT = 600
 CELERY_TASK_TIME_LIMIT = 900
 CELERY_BEAT_SCHEDULE = {
     "queue-due-emails": {"task": "citizens.tasks.queue_due_emails", "schedule": 60.0},
+    "queue-due-invitations": {
+        "task": "initiatives.tasks.queue_due_invitations",
+        "schedule": 60.0,
+    },
+    "send-meeting-reminders": {
+        "task": "initiatives.tasks.send_meeting_reminders",
+        "schedule": 300.0,
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 

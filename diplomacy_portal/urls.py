@@ -17,5 +17,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("cities/", include("sistercities.urls")),
     path("", include("citizens.urls")),
+    path("", include("initiatives.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from citizens.demo import load_demo_applications
 from citizens.models import User
 from citizens.roles import CITY_OFFICIALS, INITIATIVE_COORDINATORS, MUNICIPAL_STAFF
+from initiatives.demo import load_demo_initiatives
 from sistercities.models import ContactLog, SisterCity
 from sistercities.models import CooperationField as F
 from sistercities.services import import_sister_cities
@@ -209,6 +210,7 @@ class Command(BaseCommand):
         staff = User.objects.get(email="staff@example.org")
         self._demo_contacts(logged_by=staff)
         load_demo_applications(reviewer=staff)
+        load_demo_initiatives()
         self.stdout.write(f"Demo accounts (password for each: {DEMO_PASSWORD}):")
         for who, email, *_ in DEMO_USERS:
             self.stdout.write(f"  {email:<26} {who}")

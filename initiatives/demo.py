@@ -1,0 +1,122 @@
+"""Demo initiatives and meetings for `manage.py load_demo`; loading twice changes nothing."""
+
+import datetime
+from datetime import timedelta
+
+from django.utils import timezone
+
+from citizens.models import User
+from sistercities.models import SisterCity
+
+from .models import Initiative, Invitation, Meeting, Membership
+
+# slug: (English title, Persian title, field, status, city slugs, English, Persian description)
+DEMO_INITIATIVES = {
+    "florence-crafts-exchange": (
+        "Crafts exchange with Florence",
+        "تبادل صنایع دستی با فلورانس",
+        "handicrafts",
+        Initiative.Status.ACTIVE,
+        ["florence"],
+        "Demo: Isfahan's miniaturists and Florence's restorers visit each other's workshops.",
+        "نمونه: نگارگران اصفهان و مرمت‌گران فلورانس از کارگاه‌های یکدیگر دیدن می‌کنند.",
+    ),
+    "silk-road-tourism": (
+        "Silk Road tourism route",
+        "مسیر گردشگری جادهٔ ابریشم",
+        "tourism",
+        Initiative.Status.ACTIVE,
+        ["samarkand", "xi-an"],
+        "Demo: a shared route and guide training with Samarkand and Xi'an.",
+        "نمونه: مسیر مشترک و آموزش راهنمایان گردشگری با سمرقند و شیان.",
+    ),
+    "green-city-lab": (
+        "Green city lab with Freiburg",
+        "آزمایشگاه شهر سبز با فرایبورگ",
+        "environment",
+        Initiative.Status.PROPOSED,
+        ["freiburg-im-breisgau"],
+        "Demo: proposed exchange on cycling lanes and river restoration.",
+        "نمونه: پیشنهاد تبادل تجربه دربارهٔ مسیرهای دوچرخه و احیای رودخانه.",
+    ),
+}
+
+# (initiative slug, title, kind, days ahead, hour in Tehran, place)
+DEMO_MEETINGS = [
+    (
+        "florence-crafts-exchange",
+        "Demo: board meeting on the crafts exchange",
+        Meeting.Kind.BOARD,
+        7,
+        10,
+        "City hall, Naqsh-e Jahan square",
+    ),
+    (
+        "silk-road-tourism",
+        "Demo: public evening on the Silk Road route",
+        Meeting.Kind.PUBLIC_EVENT,
+        14,
+        18,
+        "Chehel Sotoun garden",
+    ),
+]
+
+
+def load_demo_initiatives() -> None:
+    """A few initiatives run by the demo coordinator, the demo diplomat a member and invited."""
+    coordinator = User.objects.get(email="coordinator@example.org")
+    diplomat = User.objects.get(email="diplomat@example.org")
+    for slug, (
+        title_en,
+        title_fa,
+        field,
+        status,
+        cities,
+        about_en,
+        about_fa,
+    ) in DEMO_INITIATIVES.items():
+        initiative, created = Initiative.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "title_en": title_en,
+                "title_fa": title_fa,
+                "field": field,
+                "status": status,
+                "coordinator": coordinator,
+                "description_en": about_en,
+                "description_fa": about_fa,
+            },
+        )
+        if created:
+            initiative.cities.set(SisterCity.objects.filter(slug__in=cities))
+        if status == Initiative.Status.ACTIVE:
+            Membership.objects.get_or_create(
+                initiative=initiative, user=diplomat, defaults={"state": "accepted"}
+            )
+    today = timezone.localdate()
+    for slug, title, kind, days, hour, place in DEMO_MEETINGS:
+        starts = datetime.datetime.combine(
+            today + timedelta(days=days), datetime.time(hour), timezone.get_current_timezone()
+        )
+        meeting, _created = Meeting.objects.get_or_create(
+            initiative=Initiative.objects.get(slug=slug),
+            title=title,
+            defaults={
+                "kind": kind,
+                "starts_at": starts,
+                "ends_at": starts + timedelta(hours=2),
+                "place": place,
+                "organiser": coordinator,
+            },
+        )
+        # Shown as already delivered: loading the demo sends no e-mail.
+        Invitation.objects.get_or_create(
+            meeting=meeting,
+            invitee=diplomat,
+            defaults={
+                "state": Invitation.State.SENT,
+                "sent_at": timezone.now(),
+                "sequence_sent": meeting.sequence,
+                "invited_by": coordinator,
+            },
+        )

@@ -1,0 +1,234 @@
+import datetime
+import functools
+import re
+import zoneinfo
+
+from django import forms
+from django.core.validators import validate_email
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from citizens.models import LanguageSkill, User
+from diplomacy_portal.forms import CalendarDateField
+from sistercities.models import CooperationField, SisterCity
+
+from .models import Initiative, Meeting
+from .services.meetings import meeting_problems
+
+
+class CityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, city):
+        return city.name
+
+
+class InitiativeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, initiative):
+        return initiative.title
+
+
+def _cities():
+    return SisterCity.objects.order_by("name_en")
+
+
+ANY = _("Any")
+
+
+def _blank(choices):
+    return [("", ANY), *choices]
+
+
+class InitiativeFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    city = CityChoiceField(
+        label=_("Sister city"),
+        queryset=_cities(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("Any"),
+    )
+    field = forms.ChoiceField(
+        label=_("Field"), choices=_blank(CooperationField.choices), required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=_blank(Initiative.Status.choices), required=False
+    )
+
+
+@functools.cache
+def _time_zones() -> list[tuple[str, str]]:
+    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+class MeetingForm(forms.Form):
+    """A meeting's details; the day may be typed in the Solar Hijri calendar."""
+
+    initiative = InitiativeChoiceField(
+        label=_("Initiative"),
+        queryset=Initiative.objects.none(),
+        to_field_name="slug",
+        required=False,
+    )
+    city = CityChoiceField(
+        label=_("Or directly with a sister city"),
+        queryset=_cities(),
+        to_field_name="slug",
+        required=False,
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Meeting.Kind.choices)
+    date = CalendarDateField(
+        label=_("Day"),
+        help_text=_("Year-month-day; a Solar Hijri date such as 1405/09/15 is understood too."),
+    )
+    start_time = forms.TimeField(
+        label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    end_time = forms.TimeField(
+        label=_("Ends at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    timezone = forms.ChoiceField(label=_("Time zone"), initial="Asia/Tehran")
+    place = forms.CharField(label=_("Place"), max_length=300, required=False)
+    online_link = forms.URLField(
+        label=_("Online link"), required=False, assume_scheme="https", max_length=200
+    )
+    agenda = forms.CharField(
+        label=_("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    capacity = forms.IntegerField(
+        label=_("Capacity"),
+        required=False,
+        help_text=_(
+            "Leave empty for no limit. Once full, further acceptances join a waiting list."
+        ),
+    )
+
+    def __init__(self, *args, initiatives=None, meeting: Meeting | None = None, **kwargs):
+        self.meeting = meeting
+        if meeting is not None:
+            kwargs.setdefault("initial", self.initial_for(meeting))
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"].choices = _time_zones()
+        if meeting is not None:
+            # A meeting stays with the initiative or city it was scheduled for.
+            del self.fields["initiative"], self.fields["city"]
+        else:
+            self.fields["initiative"].queryset = initiatives
+
+    @staticmethod
+    def initial_for(meeting: Meeting) -> dict:
+        start = meeting.starts_at.astimezone(meeting.zone)
+        end = meeting.ends_at.astimezone(meeting.zone)
+        return {
+            "title": meeting.title,
+            "kind": meeting.kind,
+            "date": start.date(),
+            "start_time": start.time(),
+            "end_time": end.time(),
+            "timezone": meeting.timezone,
+            "place": meeting.place,
+            "online_link": meeting.online_link,
+            "agenda": meeting.agenda,
+            "capacity": meeting.capacity,
+        }
+
+    def clean(self):
+        data = super().clean()
+        if self.meeting is None and bool(data.get("initiative")) == bool(data.get("city")):
+            raise forms.ValidationError(_("Choose an initiative or a sister city (one of them)."))
+        if any(data.get(name) is None for name in ("date", "start_time", "end_time", "timezone")):
+            return data
+        zone = zoneinfo.ZoneInfo(data["timezone"])
+        data["starts_at"] = datetime.datetime.combine(data["date"], data["start_time"], zone)
+        data["ends_at"] = datetime.datetime.combine(data["date"], data["end_time"], zone)
+        moved = self.meeting is None or data["starts_at"] != self.meeting.starts_at
+        for field, message in meeting_problems(
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            timezone_name=data["timezone"],
+            capacity=data.get("capacity"),
+            place=data.get("place", ""),
+            online_link=data.get("online_link", ""),
+            check_past=moved,
+        ):
+            self.add_error(field, message)
+        return data
+
+    def details(self) -> dict:
+        """What the meeting services take."""
+        data = self.cleaned_data
+        names = ("title", "kind", "starts_at", "ends_at", "timezone", "place", "online_link")
+        return {
+            **{name: data[name] for name in names},
+            "agenda": data["agenda"],
+            "capacity": data["capacity"],
+        }
+
+
+class InviteMatchingForm(forms.Form):
+    """Every citizen diplomat with this field, language and preferred city."""
+
+    field = forms.ChoiceField(
+        label=_("Field of expertise"), choices=_blank(CooperationField.choices), required=False
+    )
+    language = forms.ChoiceField(label=_("Speaks"), required=False)
+    city = CityChoiceField(
+        label=_("Prefers the sister city"),
+        queryset=_cities(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("Any"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = _blank(
+            sorted(
+                ((code, str(name)) for code, name in LanguageSkill.LANGUAGE_CHOICES),
+                key=lambda choice: choice[1],
+            )
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("field") or data.get("language") or data.get("city")):
+            raise forms.ValidationError(_("Choose a field, a language or a city to invite by."))
+        return data
+
+
+class InvitePeopleForm(forms.Form):
+    """Chosen people, by their e-mail addresses."""
+
+    emails = forms.CharField(
+        label=_("E-mail addresses"),
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "ltr"}),
+        help_text=_("One or more addresses of citizen diplomats, separated by commas or lines."),
+    )
+
+    def clean_emails(self):
+        addresses = {a.lower() for a in re.split(r"[\s,;]+", self.cleaned_data["emails"]) if a}
+        for address in sorted(addresses):
+            try:
+                validate_email(address)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    _("“%(address)s” is not an e-mail address.") % {"address": address}
+                ) from None
+        people = User.objects.annotate(address=Lower("email")).filter(address__in=addresses)
+        unknown = addresses - {person.address for person in people}
+        if unknown:
+            raise forms.ValidationError(
+                _("Nobody has an account with: %(addresses)s.")
+                % {"addresses": ", ".join(sorted(unknown))}
+            )
+        outsiders = sorted(person.email for person in people if not person.is_diplomat)
+        if outsiders:
+            raise forms.ValidationError(
+                _("Only citizen diplomats can be invited. Not a citizen diplomat: %(people)s.")
+                % {"people": ", ".join(outsiders)}
+            )
+        return addresses
+
+    def people(self):
+        return User.objects.annotate(address=Lower("email")).filter(
+            address__in=self.cleaned_data["emails"]
+        )

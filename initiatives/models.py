@@ -1,0 +1,336 @@
+import uuid
+import zoneinfo
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from sistercities.models import CooperationField, SisterCity
+
+
+def _in_language(english: str, persian: str) -> str:
+    """The text in the current language, else in the other one."""
+    if get_language() == "fa":
+        return persian or english
+    return english or persian
+
+
+class Initiative(models.Model):
+    """A joint project with one or more sister cities, run by a coordinator with members."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
+        COMPLETED = "completed", _("Completed")
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    title_fa = models.CharField(_("title (Persian)"), max_length=200)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    description_fa = models.TextField(_("description (Persian)"), blank=True)
+    cities = models.ManyToManyField(
+        SisterCity, related_name="initiatives", verbose_name=_("sister cities")
+    )
+    field = models.CharField(_("field"), max_length=20, choices=CooperationField.choices)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PROPOSED
+    )
+    starts_on = models.DateField(_("starts"), null=True, blank=True)
+    ends_on = models.DateField(_("ends"), null=True, blank=True)
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="coordinated_initiatives",
+        verbose_name=_("coordinator"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+        ordering = ["title_en"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=F("starts_on")),
+                name="initiative_ends_after_it_starts",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "field"], name="initiative_filters")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("initiatives:initiative-detail", args=[self.slug])
+
+    @property
+    def title(self) -> str:
+        return _in_language(self.title_en, self.title_fa)
+
+    @property
+    def description(self) -> str:
+        return _in_language(self.description_en, self.description_fa)
+
+    @property
+    def description_language(self) -> str:
+        """The language `description` is written in, for the page's `lang` attribute."""
+        if get_language() == "fa":
+            return "fa" if self.description_fa or not self.description_en else "en"
+        return "en" if self.description_en or not self.description_fa else "fa"
+
+
+class Membership(models.Model):
+    """A diplomat's place in an initiative: asked for, then accepted or declined; left later."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        ACCEPTED = "accepted", _("Member")
+        DECLINED = "declined", _("Declined")
+        LEFT = "left", _("Left")
+
+    initiative = models.ForeignKey(
+        Initiative,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("initiative"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("citizen diplomat"),
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.REQUESTED
+    )
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    left_at = models.DateTimeField(_("left"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "user"], name="one_membership_per_person")
+        ]
+        indexes = [models.Index(fields=["initiative", "state"], name="membership_by_state")]
+
+    def __str__(self):
+        return f"{self.user} · {self.initiative} ({self.get_state_display()})"
+
+
+def _meeting_uid() -> str:
+    return f"meeting-{uuid.uuid4()}"
+
+
+class Meeting(models.Model):
+    """A meeting of an initiative or with a sister city; its invitations go to calendars.
+
+    `sequence` is the iCalendar SEQUENCE: it grows with every change invitees must hear of.
+    """
+
+    class Kind(models.TextChoices):
+        BOARD = "board", _("Decision-making board meeting")
+        WORKING_SESSION = "working_session", _("Working session")
+        PUBLIC_EVENT = "public_event", _("Public event")
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    initiative = models.ForeignKey(
+        Initiative,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("initiative"),
+    )
+    city = models.ForeignKey(
+        SisterCity,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("sister city"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    timezone = models.CharField(_("time zone"), max_length=64, default="Asia/Tehran")
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    online_link = models.URLField(_("online link"), blank=True)
+    agenda = models.TextField(_("agenda"), blank=True)
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Empty: no limit.")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED
+    )
+    sequence = models.PositiveIntegerField(_("calendar sequence"), default=0)
+    uid = models.CharField(_("calendar UID"), max_length=100, unique=True, default=_meeting_uid)
+    organiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("scheduled by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(initiative__isnull=False, city__isnull=True)
+                | Q(initiative__isnull=True, city__isnull=False),
+                name="meeting_of_an_initiative_or_a_city",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="meeting_ends_after_it_starts"
+            ),
+        ]
+        indexes = [
+            # Upcoming meetings (initiative pages, reminders) are read by status and start.
+            models.Index(fields=["status", "starts_at"], name="meeting_upcoming"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("initiatives:meeting-detail", args=[self.pk])
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def host_name(self) -> str:
+        """What the meeting belongs to: the initiative's title or the city's name."""
+        return self.initiative.title if self.initiative_id else self.city.name
+
+
+class Invitation(models.Model):
+    """One person invited to one meeting: stored first, delivered by a worker, then answered.
+
+    `delivery_due_at` is set while an e-mail (invitation, update or cancellation) is owed, and
+    cleared once it is sent or given up; the sweep queues again what stays due too long.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Not sent yet")
+        SENT = "sent", _("No answer yet")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        TENTATIVE = "tentative", _("Maybe")
+        WAITLISTED = "waitlisted", _("On the waiting list")
+        FAILED = "failed", _("Could not be delivered")
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("meeting")
+    )
+    invitee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("invitee"),
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("invited"), auto_now_add=True)
+    delivery_due_at = models.DateTimeField(_("e-mail owed since"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    sequence_sent = models.PositiveIntegerField(_("calendar sequence sent"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    waitlisted_at = models.DateTimeField(_("on the waiting list since"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "invitee"], name="one_invitation_per_person")
+        ]
+        indexes = [
+            models.Index(fields=["meeting", "state"], name="invitation_by_state"),
+            models.Index(
+                fields=["delivery_due_at"],
+                name="invitation_delivery_due",
+                condition=Q(delivery_due_at__isnull=False),
+            ),
+            models.Index(
+                fields=["meeting"],
+                name="invitation_reminder_due",
+                condition=Q(reminder_sent_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.invitee} → {self.meeting} ({self.get_state_display()})"
+
+    @property
+    def answer(self) -> str:
+        """The invitee's answer as the RSVP buttons name it ('' when none yet)."""
+        return {
+            self.State.ACCEPTED: "accept",
+            self.State.WAITLISTED: "accept",
+            self.State.DECLINED: "decline",
+            self.State.TENTATIVE: "maybe",
+        }.get(self.state, "")
+
+
+class CalendarFeed(models.Model):
+    """A diplomat's private calendar feed: whoever has the token's URL can read it.
+
+    The token is kept as is (not hashed) so the person can see their link again on /me/;
+    resetting it replaces it, and the old URL stops working.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+        verbose_name=_("user"),
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self):
+        return str(self.user)
+
+    def get_absolute_url(self) -> str:
+        return reverse("initiatives:calendar-feed", args=[self.token])

@@ -1,0 +1,45 @@
+"""Read queries shared by the pages."""
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from .models import Initiative, Invitation, Meeting, Membership
+
+
+def initiative_list(*, q: str = "", city=None, field: str = "", status: str = ""):
+    """Initiatives with their cities and members count, filtered, by title."""
+    initiatives = Initiative.objects.annotate(
+        members_count=Count("memberships", filter=Q(memberships__state=Membership.State.ACCEPTED))
+    ).prefetch_related("cities")
+    if q:
+        initiatives = initiatives.filter(
+            Q(title_en__icontains=q)
+            | Q(title_fa__icontains=q)
+            | Q(description_en__icontains=q)
+            | Q(description_fa__icontains=q)
+        )
+    if city is not None:
+        initiatives = initiatives.filter(cities=city)
+    if field:
+        initiatives = initiatives.filter(field=field)
+    if status:
+        initiatives = initiatives.filter(status=status)
+    return initiatives.order_by("title_en", "pk")
+
+
+def members_count(initiative: Initiative) -> int:
+    return initiative.memberships.filter(state=Membership.State.ACCEPTED).count()
+
+
+def upcoming_meetings(*, initiative: Initiative, public_only: bool) -> QuerySet[Meeting]:
+    meetings = initiative.meetings.filter(ends_at__gte=timezone.now()).order_by("starts_at")
+    if public_only:
+        meetings = meetings.filter(kind=Meeting.Kind.PUBLIC_EVENT, status=Meeting.Status.SCHEDULED)
+    return meetings
+
+
+def invitees(meeting: Meeting) -> QuerySet[Invitation]:
+    """The meeting's invitations with their people, by name."""
+    return meeting.invitations.select_related("invitee").order_by(
+        "invitee__last_name", "invitee__first_name", "invitee__email"
+    )

@@ -1,0 +1,149 @@
+"""Scheduling, changing and cancelling meetings; invitees hear of each change by e-mail."""
+
+import datetime
+import zoneinfo
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from citizens.models import Notification, User
+from citizens.services.notifications import notify
+from diplomacy_portal import l10n
+from diplomacy_portal.queue import enqueue_on_commit
+from sistercities.models import SisterCity
+
+from ..access import can_manage_initiative, can_manage_meeting, may_schedule
+from ..models import Initiative, Invitation, Meeting
+from . import InitiativeError
+from .invitations import delivery_owed_from, meeting_context, promote_from_waiting_list
+
+# Changes that calendar programs show, so invitees are sent an update with a higher SEQUENCE.
+CALENDAR_FIELDS = ("title", "starts_at", "ends_at", "timezone", "place", "online_link")
+DETAILS = (*CALENDAR_FIELDS, "kind", "agenda", "capacity")
+
+
+def meeting_problems(
+    *,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    timezone_name: str,
+    capacity: int | None,
+    place: str,
+    online_link: str,
+    check_past: bool = True,
+) -> list[tuple[str, str]]:
+    """What is wrong with a meeting's details, as (field, message); empty when all is well."""
+    problems = []
+    if timezone_name not in zoneinfo.available_timezones():
+        problems.append(("timezone", _("Choose a time zone from the list.")))
+    if ends_at <= starts_at:
+        problems.append(("end_time", _("The meeting must end after it starts.")))
+    if check_past and starts_at <= timezone.now():
+        problems.append(("date", _("The meeting cannot start in the past.")))
+    if capacity is not None and capacity < 1:
+        problems.append(("capacity", _("Capacity must be at least 1, or empty for no limit.")))
+    if not place and not online_link:
+        problems.append(("place", _("Give a place, an online link, or both.")))
+    return problems
+
+
+def _check(details: dict, *, check_past: bool = True) -> None:
+    problems = meeting_problems(
+        starts_at=details["starts_at"],
+        ends_at=details["ends_at"],
+        timezone_name=details["timezone"],
+        capacity=details.get("capacity"),
+        place=details.get("place", ""),
+        online_link=details.get("online_link", ""),
+        check_past=check_past,
+    )
+    if problems:
+        raise InitiativeError(problems[0][1])
+
+
+@transaction.atomic
+def schedule_meeting(
+    *,
+    organiser: User,
+    initiative: Initiative | None = None,
+    city: SisterCity | None = None,
+    details: dict,
+) -> Meeting:
+    """Schedule a meeting of an initiative or with a city; nobody is invited yet."""
+    if (initiative is None) == (city is None):
+        raise InitiativeError(_("A meeting belongs to an initiative or to a sister city."))
+    if initiative is not None and not can_manage_initiative(organiser, initiative):
+        raise InitiativeError(_("You do not coordinate this initiative."))
+    if city is not None and not may_schedule(organiser):
+        raise InitiativeError(_("You may not schedule meetings."))
+    unknown = set(details) - set(DETAILS)
+    if unknown:
+        raise TypeError(f"Unknown meeting details: {', '.join(sorted(unknown))}")
+    _check(details)
+    return Meeting.objects.create(initiative=initiative, city=city, organiser=organiser, **details)
+
+
+@transaction.atomic
+def update_meeting(*, meeting: Meeting, actor: User, details: dict) -> Meeting:
+    """Change a meeting; a change of time or place is sent to invitees with a higher SEQUENCE."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if not can_manage_meeting(actor, meeting):
+        raise InitiativeError(_("You do not organise this meeting."))
+    if meeting.is_cancelled:
+        raise InitiativeError(_("A cancelled meeting cannot be changed."))
+    moved = details["starts_at"] != meeting.starts_at
+    _check(details, check_past=moved)
+    accepted = meeting.invitations.filter(state=Invitation.State.ACCEPTED).count()
+    capacity = details.get("capacity")
+    if capacity is not None and capacity < accepted:
+        raise InitiativeError(
+            _("%(count)s people have accepted already; the capacity cannot be lower.")
+            % {"count": l10n.digits(accepted)}
+        )
+    changed = [name for name in details if details[name] != getattr(meeting, name)]
+    for name in changed:
+        setattr(meeting, name, details[name])
+    calendar_change = any(name in CALENDAR_FIELDS for name in changed)
+    if calendar_change:
+        meeting.sequence += 1
+    meeting.save()
+    if calendar_change:
+        _send_to_invitees(meeting, Notification.Kind.MEETING_CHANGED)
+    if "capacity" in changed:
+        promote_from_waiting_list(meeting=meeting)
+    return meeting
+
+
+@transaction.atomic
+def cancel_meeting(*, meeting: Meeting, actor: User) -> Meeting:
+    """Cancel a meeting; whoever was sent the invitation is sent a METHOD:CANCEL."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if not can_manage_meeting(actor, meeting):
+        raise InitiativeError(_("You do not organise this meeting."))
+    if meeting.is_cancelled:
+        raise InitiativeError(_("This meeting is already cancelled."))
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.sequence += 1
+    meeting.save(update_fields=["status", "sequence", "updated_at"])
+    # Those never sent the invitation are owed nothing now.
+    meeting.invitations.filter(sequence_sent__isnull=True).update(delivery_due_at=None)
+    _send_to_invitees(meeting, Notification.Kind.MEETING_CANCELLED)
+    return meeting
+
+
+def _send_to_invitees(meeting: Meeting, kind: str) -> None:
+    from ..tasks import send_meeting_invitations
+
+    reached = meeting.invitations.filter(sequence_sent__isnull=False)
+    reached.exclude(state=Invitation.State.FAILED).update(delivery_due_at=delivery_owed_from())
+    notify(
+        recipients=User.objects.filter(
+            invitations__in=meeting.invitations.exclude(state=Invitation.State.FAILED)
+        ),
+        kind=kind,
+        context=meeting_context(meeting),
+        url=meeting.get_absolute_url(),
+        email=False,
+    )
+    enqueue_on_commit(send_meeting_invitations, meeting.pk)

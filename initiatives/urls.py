@@ -1,0 +1,28 @@
+from django.urls import path
+
+from . import views
+
+app_name = "initiatives"
+
+urlpatterns = [
+    path("initiatives/", views.initiative_list, name="initiative-list"),
+    path("initiatives/<slug:slug>/", views.initiative_detail, name="initiative-detail"),
+    path("initiatives/<slug:slug>/join/", views.initiative_join, name="initiative-join"),
+    path("initiatives/<slug:slug>/leave/", views.initiative_leave, name="initiative-leave"),
+    path("initiatives/<slug:slug>/members/", views.initiative_members, name="initiative-members"),
+    path(
+        "initiatives/<slug:slug>/members/<int:pk>/<str:decision>/",
+        views.membership_decide,
+        name="membership-decide",
+    ),
+    path("meetings/new/", views.meeting_create, name="meeting-create"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting-detail"),
+    path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting-edit"),
+    path("meetings/<int:pk>/cancel/", views.meeting_cancel, name="meeting-cancel"),
+    path("meetings/<int:pk>/invite/", views.meeting_invite, name="meeting-invite"),
+    path("meetings/<int:pk>/invitees.csv", views.meeting_invitees_csv, name="meeting-invitees-csv"),
+    path("meetings/<int:pk>/rsvp/", views.meeting_rsvp, name="meeting-rsvp"),
+    path("rsvp/<str:token>/", views.rsvp, name="rsvp"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar-feed"),
+    path("me/calendar/", views.calendar_feed_reset, name="calendar-feed-reset"),
+]

@@ -1,0 +1,336 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from diplomacy_portal import l10n
+from diplomacy_portal.forms import error_summary
+
+from . import ical, selectors
+from .access import can_manage_initiative, can_manage_meeting, manageable_initiatives, may_schedule
+from .forms import InitiativeFilterForm, InviteMatchingForm, InvitePeopleForm, MeetingForm
+from .models import CalendarFeed, Initiative, Meeting, Membership
+from .services import InitiativeError, feeds, invitations, meetings, memberships
+from .tokens import BadToken, ExpiredToken, invitation_for_token
+
+ANSWER_LABELS = {
+    "accept": gettext_lazy("Accept"),
+    "maybe": gettext_lazy("Maybe"),
+    "decline": gettext_lazy("Decline"),
+}
+
+
+def _managed_initiative(request, slug) -> Initiative:
+    initiative = get_object_or_404(Initiative, slug=slug)
+    if not can_manage_initiative(request.user, initiative):
+        raise Http404
+    return initiative
+
+
+def _meeting_for(request, pk) -> tuple[Meeting, bool]:
+    """The meeting and whether the user organises it; 404 unless organiser or invitee."""
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("initiative__coordinator", "city", "organiser"), pk=pk
+    )
+    manages = can_manage_meeting(request.user, meeting)
+    if not manages and not meeting.invitations.filter(invitee=request.user).exists():
+        raise Http404
+    return meeting, manages
+
+
+def _managed_meeting(request, pk) -> Meeting:
+    meeting, manages = _meeting_for(request, pk)
+    if not manages:
+        raise Http404
+    return meeting
+
+
+def initiative_list(request):
+    form = InitiativeFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = Paginator(selectors.initiative_list(**filters), 20).get_page(request.GET.get("page"))
+    return render(request, "initiatives/initiative_list.html", {"form": form, "page": page})
+
+
+def initiative_detail(request, slug):
+    initiative = get_object_or_404(Initiative.objects.select_related("coordinator"), slug=slug)
+    manages = can_manage_initiative(request.user, initiative)
+    membership = (
+        Membership.objects.filter(initiative=initiative, user=request.user).first()
+        if request.user.is_authenticated
+        else None
+    )
+    context = {
+        "initiative": initiative,
+        "manages": manages,
+        "membership": membership,
+        "members_count": selectors.members_count(initiative),
+        "meetings": selectors.upcoming_meetings(initiative=initiative, public_only=not manages),
+    }
+    return render(request, "initiatives/initiative_detail.html", context)
+
+
+@require_POST
+@login_required
+def initiative_join(request, slug):
+    initiative = get_object_or_404(Initiative, slug=slug)
+    try:
+        memberships.request_to_join(initiative=initiative, user=request.user)
+    except InitiativeError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Your request was sent to the coordinator."))
+    return redirect(initiative)
+
+
+@require_POST
+@login_required
+def initiative_leave(request, slug):
+    initiative = get_object_or_404(Initiative, slug=slug)
+    try:
+        memberships.leave_initiative(initiative=initiative, user=request.user)
+    except InitiativeError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("You are no longer a member of this initiative."))
+    return redirect(initiative)
+
+
+@login_required
+def initiative_members(request, slug):
+    initiative = _managed_initiative(request, slug)
+    people = initiative.memberships.select_related("user").order_by("state", "requested_at")
+    return render(
+        request,
+        "initiatives/membership_list.html",
+        {"initiative": initiative, "memberships": people},
+    )
+
+
+@require_POST
+@login_required
+def membership_decide(request, slug, pk, decision):
+    initiative = _managed_initiative(request, slug)
+    if decision not in ("accept", "decline"):
+        raise Http404
+    membership = get_object_or_404(Membership, pk=pk, initiative=initiative)
+    try:
+        memberships.decide_membership(
+            membership=membership, coordinator=request.user, accept=decision == "accept"
+        )
+    except InitiativeError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Your answer was recorded; the diplomat is being told."))
+    return redirect("initiatives:initiative-members", initiative.slug)
+
+
+@login_required
+def meeting_create(request):
+    if not may_schedule(request.user):
+        raise Http404
+    initiatives = manageable_initiatives(request.user).order_by("title_en")
+    initial = {"initiative": request.GET.get("initiative"), "city": request.GET.get("city")}
+    if initial["initiative"] and not initiatives.filter(slug=initial["initiative"]).exists():
+        raise Http404
+    form = MeetingForm(request.POST or None, initiatives=initiatives, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = meetings.schedule_meeting(
+                organiser=request.user,
+                initiative=form.cleaned_data["initiative"],
+                city=form.cleaned_data["city"],
+                details=form.details(),
+            )
+        except InitiativeError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The meeting is scheduled. Now invite people to it."))
+            return redirect(meeting)
+    context = {"form": form, "error_summary": error_summary(form)}
+    return render(request, "initiatives/meeting_form.html", context)
+
+
+@login_required
+def meeting_edit(request, pk):
+    meeting = _managed_meeting(request, pk)
+    form = MeetingForm(request.POST or None, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meetings.update_meeting(meeting=meeting, actor=request.user, details=form.details())
+        except InitiativeError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The meeting was saved; invitees are sent any change."))
+            return redirect(meeting)
+    context = {"form": form, "meeting": meeting, "error_summary": error_summary(form)}
+    return render(request, "initiatives/meeting_form.html", context)
+
+
+@require_POST
+@login_required
+def meeting_cancel(request, pk):
+    meeting = _managed_meeting(request, pk)
+    try:
+        meetings.cancel_meeting(meeting=meeting, actor=request.user)
+    except InitiativeError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The meeting was cancelled; invitees are being told."))
+    return redirect(meeting)
+
+
+def _meeting_page(request, meeting, manages, *, matching=None, people=None, status=200):
+    context = {
+        "meeting": meeting,
+        "manages": manages,
+        "invitation": invitations.my_invitation(meeting=meeting, user=request.user),
+        "answers": ANSWER_LABELS,
+    }
+    if manages:
+        rows = Paginator(selectors.invitees(meeting), 100).get_page(request.GET.get("page"))
+        context.update(
+            page=rows,
+            counts=invitations.invitation_counts(meeting),
+            seats_left=invitations.seats_left(meeting),
+            matching_form=matching or InviteMatchingForm(),
+            people_form=people or InvitePeopleForm(),
+        )
+    return render(request, "initiatives/meeting_detail.html", context, status=status)
+
+
+@login_required
+def meeting_detail(request, pk):
+    meeting, manages = _meeting_for(request, pk)
+    return _meeting_page(request, meeting, manages)
+
+
+@require_POST
+@login_required
+def meeting_invite(request, pk):
+    meeting = _managed_meeting(request, pk)
+    mode = request.POST.get("mode")
+    if mode not in ("members", "matching", "people"):
+        messages.error(request, _("Choose whom to invite."))
+        return redirect(meeting)
+    matching = InviteMatchingForm(request.POST if mode == "matching" else None)
+    people = InvitePeopleForm(request.POST if mode == "people" else None)
+    try:
+        if mode == "members":
+            count = invitations.invite_members(meeting=meeting, invited_by=request.user)
+        elif mode == "matching" and matching.is_valid():
+            count = invitations.invite_matching(
+                meeting=meeting, invited_by=request.user, **matching.cleaned_data
+            )
+        elif mode == "people" and people.is_valid():
+            count = invitations.invite_people(
+                meeting=meeting, people=people.people(), invited_by=request.user
+            )
+        else:
+            return _meeting_page(
+                request, meeting, True, matching=matching, people=people, status=400
+            )
+    except InitiativeError as error:
+        messages.error(request, str(error))
+        return redirect(meeting)
+    messages.success(request, _invited_message(count))
+    return redirect(meeting)
+
+
+def _invited_message(count: int) -> str:
+    if count == 0:
+        return _("Nobody new to invite: everyone who matches is invited already.")
+    return _("%(count)s invited; the e-mails are being sent.") % {"count": l10n.digits(count)}
+
+
+@never_cache
+@login_required
+def meeting_invitees_csv(request, pk):
+    meeting = _managed_meeting(request, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}-invitees.csv"'
+    response.write("\ufeff")  # so spreadsheet programs read the Persian names as UTF-8
+    writer = csv.writer(response)
+    writer.writerow([_("Name"), _("E-mail"), _("Answer"), _("Answered"), _("Invited")])
+    for invitation in selectors.invitees(meeting).iterator(chunk_size=1000):
+        person = invitation.invitee
+        writer.writerow(
+            [
+                person.get_full_name(),
+                person.email,
+                invitation.get_state_display(),
+                invitation.responded_at.isoformat() if invitation.responded_at else "",
+                invitation.created_at.isoformat(),
+            ]
+        )
+    return response
+
+
+@require_POST
+@login_required
+def meeting_rsvp(request, pk):
+    meeting, _manages = _meeting_for(request, pk)
+    invitation = invitations.my_invitation(meeting=meeting, user=request.user)
+    if invitation is None:
+        raise Http404
+    _answer(request, invitation)
+    return redirect(meeting)
+
+
+def _answer(request, invitation) -> None:
+    try:
+        invitation = invitations.respond(invitation=invitation, answer=request.POST.get("answer"))
+    except InitiativeError as error:
+        messages.error(request, str(error))
+        return
+    messages.success(
+        request,
+        _("Thank you. Your answer: %(answer)s.") % {"answer": invitation.get_state_display()},
+    )
+
+
+@never_cache
+def rsvp(request, token):
+    """Answer an invitation from its e-mail, without signing in; answering takes a POST."""
+    try:
+        invitation = invitation_for_token(token)
+    except ExpiredToken:
+        return render(request, "initiatives/rsvp_invalid.html", {"expired": True}, status=410)
+    except BadToken:
+        return render(request, "initiatives/rsvp_invalid.html", {"expired": False}, status=400)
+    if request.method == "POST":
+        _answer(request, invitation)
+        return redirect("initiatives:rsvp", token)
+    context = {
+        "invitation": invitation,
+        "meeting": invitation.meeting,
+        "answers": ANSWER_LABELS,
+        "chosen": request.GET.get("answer", ""),
+    }
+    return render(request, "initiatives/rsvp.html", context)
+
+
+def calendar_feed(request, token):
+    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
+    name = _("Citizen diplomat meetings")
+    body = ical.feed_calendar(feeds.feed_meetings(user=feed.user), name=str(name))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@require_POST
+@login_required
+def calendar_feed_reset(request):
+    if not request.user.is_diplomat:
+        raise Http404
+    feeds.reset_calendar_feed(user=request.user)
+    messages.success(request, _("Your calendar link is ready. Any earlier link no longer works."))
+    return redirect("citizens:me")

@@ -1,0 +1,27 @@
+import pytest
+from django.core.management import call_command
+
+from initiatives.models import Initiative, Invitation, Meeting, Membership
+
+
+@pytest.mark.django_db
+def test_the_demo_has_initiatives_of_the_demo_coordinator_and_loading_it_twice_changes_nothing(
+    settings,
+):
+    settings.DEBUG = True
+    call_command("load_demo")
+
+    def snapshot():
+        return [
+            list(model.objects.values().order_by("pk"))
+            for model in (Initiative, Membership, Meeting, Invitation)
+        ]
+
+    before = snapshot()
+    call_command("load_demo")
+
+    assert snapshot() == before
+    assert Initiative.objects.filter(coordinator__email="coordinator@example.org").count() == 3
+    assert Membership.objects.filter(user__email="diplomat@example.org", state="accepted").exists()
+    assert Invitation.objects.filter(invitee__email="diplomat@example.org").count() == 2
+    assert not Initiative.objects.filter(cities=None).exists()
