@@ -6,7 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from citizens.models import DiplomatApplication
-from tests.factories import SisterCityFactory, image_bytes, pdf_bytes, reviewer, totp_code
+from tests.e2e.helpers import sign_in
+from tests.factories import SisterCityFactory, image_bytes, pdf_bytes, reviewer
 from tests.helpers import wait_for
 
 PASSWORD = "a-Long-passphrase-42"
@@ -26,16 +27,6 @@ def _link_in(mailoutbox, address, pattern):
             found = re.search(pattern, message.body)
             if found:
                 return found.group(0)
-
-
-def _sign_in(page, live_server, email, password, next_url="/", two_factor=False):
-    page.goto(f"{live_server.url}/accounts/login/?next={next_url}")
-    page.locator("#id_login").fill(email)
-    page.locator("#id_password").fill(password)
-    page.locator("main form button[type=submit]").click()
-    if two_factor:  # the code from the authenticator app
-        page.locator("#id_code").fill(totp_code())
-        page.locator("main form button[type=submit]").first.click()
 
 
 def test_a_persian_citizen_applies_and_is_approved_after_changes(
@@ -60,7 +51,7 @@ def test_a_persian_citizen_applies_and_is_approved_after_changes(
     )
     citizen.goto(link)
     citizen.locator("main form button[type=submit]").click()
-    _sign_in(citizen, live_server, "sara@example.org", PASSWORD, "/apply/")
+    sign_in(citizen, live_server, "sara@example.org", PASSWORD, "/apply/")
 
     # The application, with a real PDF and photo and a Solar Hijri date of birth.
     expect(citizen.get_by_role("heading", name="درخواست برای دیپلمات شهروندی شدن")).to_be_visible()
@@ -88,14 +79,7 @@ def test_a_persian_citizen_applies_and_is_approved_after_changes(
 
     # Staff ask for changes from the admin.
     change_page = f"/admin/citizens/diplomatapplication/{application.pk}/change/"
-    _sign_in(
-        staff,
-        live_server,
-        "maryam@example.org",
-        "correct horse battery",
-        change_page,
-        two_factor=True,
-    )
+    sign_in(staff, live_server, "maryam@example.org", next_url=change_page)
     expect(staff.get_by_text("Sara Ahmadi").first).to_be_visible()
     staff.get_by_role("link", name="Request changes").click()
     staff.locator("#id_note").fill("Please add the languages you speak besides Italian.")

@@ -5,18 +5,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from initiatives.models import Membership
+from tests.e2e.helpers import sign_in
 from tests.helpers import wait_for
 from tests.initiatives.factories import InitiativeFactory, coordinator, diplomat
-
-PASSWORD = "correct horse battery"  # tests.factories.UserFactory's
-
-
-def sign_in(page, live_server, email):
-    page.goto(live_server.url + "/accounts/login/")
-    page.locator("#id_login").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("button", name=email)).to_be_visible()
 
 
 def test_a_coordinator_invites_the_members_and_a_diplomat_accepts_from_the_email(
