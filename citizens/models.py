@@ -115,7 +115,9 @@ class Notification(models.Model):
     """An entry in someone's inbox; its e-mail, if any, is an OutgoingEmail sent by a worker.
 
     The text is rendered from `kind` and `context` when shown, so it follows the reader's
-    current language (templates/notifications/<kind>_*.txt).
+    current language (templates/notifications/<kind>_*.txt). A notification that names another
+    person (`about`) keeps that name under the context key "applicant", which is erased with
+    that person's account.
     """
 
     class Kind(models.TextChoices):
@@ -141,6 +143,14 @@ class Notification(models.Model):
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
     context = models.JSONField(_("details"), default=dict, blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
+    about = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("about"),
+    )
     email = models.OneToOneField(
         OutgoingEmail,
         on_delete=models.SET_NULL,

@@ -152,6 +152,7 @@ def submit_application(*, application: DiplomatApplication, actor: User) -> Dipl
         kind=Notification.Kind.APPLICATION_SUBMITTED,
         context={"applicant": application.display_name, "application_id": application.pk},
         url=reverse("admin:citizens_diplomatapplication_change", args=[application.pk]),
+        about=actor,
     )
     return application
 

@@ -53,11 +53,15 @@ def notify(
     context: dict | None = None,
     url: str = "",
     email: bool = True,
+    about: User | None = None,
 ) -> list[Notification]:
     """Put a notification in each recipient's inbox and, with `email`, queue its e-mail in the
-    recipient's language; all in the caller's transaction, sent only after it commits."""
+    recipient's language; all in the caller's transaction, sent only after it commits.
+
+    `about` is the person the notification names (their name in context["applicant"]).
+    """
     notifications = Notification.objects.bulk_create(
-        Notification(recipient=recipient, kind=kind, context=context or {}, url=url)
+        Notification(recipient=recipient, kind=kind, context=context or {}, url=url, about=about)
         for recipient in recipients
     )
     if email:
@@ -74,3 +78,15 @@ def mark_read(*, user: User, notification_ids: list[int] | None = None) -> int:
     if notification_ids is not None:
         unread = unread.filter(pk__in=notification_ids)
     return unread.update(read_at=timezone.now())
+
+
+def forget_person(*, user: User) -> None:
+    """Erase `user`'s name from the notifications (and their e-mails) that others received
+    about them; the notices stay, anonymous."""
+    notices = list(Notification.objects.filter(about=user).select_related("email"))
+    for notice in notices:
+        notice.context = {**notice.context, "applicant": ""}
+        if notice.email is not None:
+            notice.email.subject = notice.email.body_text = notice.email.body_html = ""
+            notice.email.save(update_fields=["subject", "body_text", "body_html"])
+    Notification.objects.bulk_update(notices, ["context"])

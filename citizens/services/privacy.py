@@ -4,8 +4,9 @@ from django.contrib.auth import logout
 from django.db import transaction
 from django.utils import timezone
 
-from citizens.models import DiplomatApplication, Notification, OutgoingEmail, User
+from citizens.models import DiplomatApplication, OutgoingEmail, User
 from citizens.services.applications import Status, withdraw_application
+from citizens.services.notifications import forget_person
 from diplomacy_portal.exports import export_sections
 
 
@@ -84,20 +85,13 @@ def delete_account(*, request, user: User) -> None:
             storage = DiplomatApplication._meta.get_field("cv").storage
             for name in documents:
                 transaction.on_commit(lambda name=name: storage.delete(name))
+        forget_person(user=user)
         OutgoingEmail.objects.filter(to__iexact=user.email).delete()
         logout(request)
         user.delete()
 
 
 def _anonymise(application: DiplomatApplication) -> None:
-    # Staff were told of the submission by name: keep the notice, drop the name.
-    notices = Notification.objects.filter(
-        kind=Notification.Kind.APPLICATION_SUBMITTED, context__application_id=application.pk
-    )
-    OutgoingEmail.objects.filter(notification__in=notices).update(
-        subject="", body_text="", body_html=""
-    )
-    notices.update(context={"applicant": "", "application_id": application.pk})
     application.languages.all().delete()
     application.preferred_cities.clear()
     DiplomatApplication.objects.filter(pk=application.pk).update(

@@ -55,6 +55,7 @@ def request_to_join(*, initiative: Initiative, user: User) -> Membership:
             kind=Notification.Kind.MEMBERSHIP_REQUESTED,
             context={**initiative_context(initiative), "applicant": str(user)},
             url=reverse("initiatives:initiative-members", args=[initiative.slug]),
+            about=user,
         )
     return membership
 

@@ -75,3 +75,24 @@ def test_deleting_needs_the_password(client):
 
     assert "That is not your password." in response.content.decode()
     assert DiplomatApplication.objects.get(pk=application.pk).full_name_latin == "Sara Ahmadi"
+
+
+@pytest.mark.django_db
+def test_deleting_my_account_erases_my_name_from_what_coordinators_were_told(client):
+    from initiatives.services.memberships import request_to_join
+    from tests.initiatives.factories import InitiativeFactory, diplomat
+
+    initiative = InitiativeFactory()
+    reza = diplomat("reza@example.org", first_name="Reza", last_name="Karimi")
+    request_to_join(initiative=initiative, user=reza)
+    notice = Notification.objects.get(recipient=initiative.coordinator)
+    assert "Reza" in notice.context["applicant"]
+    client.force_login(reza)
+
+    client.post("/me/delete/", {"password": "correct horse battery"})
+
+    notice.refresh_from_db()
+    assert "Reza" not in json.dumps(notice.context)
+    assert notice.email.body_text == ""
+    client.force_login(initiative.coordinator)
+    assert "A citizen diplomat asks to join" in client.get("/inbox/").content.decode()
