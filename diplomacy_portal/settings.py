@@ -212,7 +212,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Longer than the longest task, so Redis never hands a running task to a second worker.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 1}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "socket_connect_timeout": 1,
+}
 # A request that queues work must not hang on a broker that is down: try briefly, then leave it
 # to the sweep (see diplomacy_portal/queue.py).
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
@@ -223,11 +226,15 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_TASK_SOFT_TIME_LIMIT = 600
 CELERY_TASK_TIME_LIMIT = 900
+# Delivery is owed by rows in the database; a sweep queues again what no worker sent within
+# the grace time (the broker was down or lost the task, a worker died).
+DELIVERY_SWEEP_GRACE_SECONDS = env.int("DELIVERY_SWEEP_GRACE_SECONDS", default=120)
+_SWEEP_EVERY = env.float("DELIVERY_SWEEP_INTERVAL_SECONDS", default=60.0)
 CELERY_BEAT_SCHEDULE = {
-    "queue-due-emails": {"task": "citizens.tasks.queue_due_emails", "schedule": 60.0},
+    "queue-due-emails": {"task": "citizens.tasks.queue_due_emails", "schedule": _SWEEP_EVERY},
     "queue-due-invitations": {
         "task": "initiatives.tasks.queue_due_invitations",
-        "schedule": 60.0,
+        "schedule": _SWEEP_EVERY,
     },
     "send-meeting-reminders": {
         "task": "initiatives.tasks.send_meeting_reminders",

@@ -1,5 +1,4 @@
 import logging
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
@@ -7,13 +6,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from citizens.models import OutgoingEmail
-from diplomacy_portal.mail import is_permanent_failure, retry_delay
+from diplomacy_portal.mail import due_for_sweep, is_permanent_failure, retry_delay
 from diplomacy_portal.queue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
-
-# How long a queued e-mail may wait for its worker before the sweep queues it again.
-SWEEP_GRACE = 120
 
 
 @transaction.atomic
@@ -26,7 +22,7 @@ def queue_email(*, message: EmailMessage) -> list[OutgoingEmail]:
     )
     if message.content_subtype == "html":
         html = message.body
-    due = timezone.now() + timedelta(seconds=SWEEP_GRACE)
+    due = due_for_sweep()
     emails = OutgoingEmail.objects.bulk_create(
         OutgoingEmail(
             to=to,
@@ -77,7 +73,7 @@ def deliver_outgoing_email(*, email_id: int) -> int | None:
                 email.save(update_fields=["attempts", "last_error", "status"])
                 return None
             delay = retry_delay(email.attempts)
-            email.next_attempt_at = timezone.now() + timedelta(seconds=delay + SWEEP_GRACE)
+            email.next_attempt_at = due_for_sweep(delay)
             email.save(update_fields=["attempts", "last_error", "next_attempt_at"])
             return delay
         email.status = OutgoingEmail.Status.SENT
@@ -101,9 +97,7 @@ def queue_due_emails(*, limit: int = 1000) -> int:
             .order_by("next_attempt_at")
             .values_list("pk", flat=True)[:limit]
         )
-        OutgoingEmail.objects.filter(pk__in=due).update(
-            next_attempt_at=now + timedelta(seconds=SWEEP_GRACE)
-        )
+        OutgoingEmail.objects.filter(pk__in=due).update(next_attempt_at=due_for_sweep())
     for pk in due:
         enqueue_on_commit(send_outgoing_email, pk)
     return len(due)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from citizens.models import Notification, User
 from citizens.services.notifications import notify
-from diplomacy_portal.mail import is_permanent_failure, retry_delay
+from diplomacy_portal.mail import due_for_sweep, is_permanent_failure, retry_delay
 from diplomacy_portal.queue import enqueue_on_commit
 from sistercities.models import SisterCity
 
@@ -26,15 +26,8 @@ from . import InitiativeError
 logger = logging.getLogger(__name__)
 State = Invitation.State
 
-# How long an owed e-mail may wait for its worker before the sweep queues it again.
-SWEEP_GRACE = 120
 ANSWERS = {"accept": State.ACCEPTED, "decline": State.DECLINED, "maybe": State.TENTATIVE}
 REMINDED = [State.SENT, State.ACCEPTED, State.TENTATIVE]
-
-
-def delivery_owed_from(delay: int = 0):
-    """When the sweep may take an owed e-mail up again if no worker has sent it by then."""
-    return timezone.now() + timedelta(seconds=delay + SWEEP_GRACE)
 
 
 def meeting_context(meeting: Meeting) -> dict:
@@ -76,7 +69,7 @@ def invite_people(*, meeting: Meeting, people: QuerySet[User], invited_by: User)
             % {"people": ", ".join(outsiders)}
         )
     new = list(people.exclude(invitations__meeting=meeting).distinct().only("pk"))
-    due = delivery_owed_from()
+    due = due_for_sweep()
     Invitation.objects.bulk_create(
         [
             Invitation(meeting=meeting, invitee=person, invited_by=invited_by, delivery_due_at=due)
@@ -248,7 +241,7 @@ def _record_failure(rest: list[Invitation], exc: Exception) -> int | None:
         return None
     delay = retry_delay(attempts)
     Invitation.objects.filter(pk__in=ids).update(
-        attempts=attempts, last_error=error, delivery_due_at=delivery_owed_from(delay)
+        attempts=attempts, last_error=error, delivery_due_at=due_for_sweep(delay)
     )
     return delay
 
@@ -266,7 +259,7 @@ def queue_due_invitations(*, limit: int = 5000) -> int:
             .values_list("pk", "meeting_id")[:limit]
         )
         Invitation.objects.filter(pk__in=[pk for pk, _meeting in due]).update(
-            delivery_due_at=delivery_owed_from()
+            delivery_due_at=due_for_sweep()
         )
         by_meeting = defaultdict(list)
         for pk, meeting_id in due:

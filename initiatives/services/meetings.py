@@ -10,13 +10,14 @@ from django.utils.translation import gettext as _
 from citizens.models import Notification, User
 from citizens.services.notifications import notify
 from diplomacy_portal import l10n
+from diplomacy_portal.mail import due_for_sweep
 from diplomacy_portal.queue import enqueue_on_commit
 from sistercities.models import SisterCity
 
 from ..access import can_manage_initiative, can_manage_meeting, may_schedule
 from ..models import Initiative, Invitation, Meeting
 from . import InitiativeError
-from .invitations import delivery_owed_from, meeting_context, promote_from_waiting_list
+from .invitations import meeting_context, promote_from_waiting_list
 
 # Changes that calendar programs show, so invitees are sent an update with a higher SEQUENCE.
 CALENDAR_FIELDS = ("title", "starts_at", "ends_at", "timezone", "place", "online_link")
@@ -136,7 +137,7 @@ def _send_to_invitees(meeting: Meeting, kind: str) -> None:
     from ..tasks import send_meeting_invitations
 
     reached = meeting.invitations.filter(sequence_sent__isnull=False)
-    reached.exclude(state=Invitation.State.FAILED).update(delivery_due_at=delivery_owed_from())
+    reached.exclude(state=Invitation.State.FAILED).update(delivery_due_at=due_for_sweep())
     notify(
         recipients=User.objects.filter(
             invitations__in=meeting.invitations.exclude(state=Invitation.State.FAILED)

@@ -1,0 +1,183 @@
+"""Faults on purpose, with real processes: the portal's web server (gunicorn), Celery workers and
+beat, a Redis of the test's own that it stops and starts, and an SMTP server on loopback.
+Nothing a user was promised is lost, and nothing is sent twice."""
+
+import time
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from citizens.models import DiplomatApplication, OutgoingEmail, User
+from initiatives.models import Invitation, Meeting, Membership
+from tests.factories import application_in, reviewer
+from tests.helpers import wait_for
+from tests.initiatives.factories import InitiativeFactory, coordinator
+from tests.processes import (
+    RedisServer,
+    http,
+    service_env,
+    signed_in_cookie,
+    start_beat,
+    start_web,
+    start_worker,
+)
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+# A request that queues work tries the broker briefly, then leaves the work to the sweep; it
+# must not hang on a broker that is down. A bound on a timeout, not a speed measurement.
+REQUEST_BOUND_SECONDS = 3
+
+
+@pytest.fixture
+def broker(tmp_path):
+    server = RedisServer(tmp_path).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def processes():
+    started = []
+    yield started
+    for process in reversed(started):
+        process.stop()
+
+
+@pytest.fixture
+def env(broker, smtp_server):
+    return service_env(
+        REDIS_URL=broker.url,
+        EMAIL_URL=f"smtp://127.0.0.1:{smtp_server.port}",
+        DELIVERY_SWEEP_GRACE_SECONDS=2,
+        DELIVERY_SWEEP_INTERVAL_SECONDS=1,
+        CELERY_VISIBILITY_TIMEOUT=60,
+        INVITATION_CHUNK_SIZE=100,
+    )
+
+
+def _meeting_with_members(count: int) -> Meeting:
+    """A meeting of an initiative with `count` citizen diplomats as members."""
+    initiative = InitiativeFactory(coordinator=coordinator("neda@example.org"))
+    since = timezone.now() - timedelta(days=30)
+    people = User.objects.bulk_create(
+        User(
+            email=f"member{i}@example.org",
+            first_name="Member",
+            last_name=str(i),
+            preferred_language="fa" if i % 2 else "en",
+            diplomat_since=since,
+        )
+        for i in range(count)
+    )
+    Membership.objects.bulk_create(
+        Membership(initiative=initiative, user=person, state=Membership.State.ACCEPTED)
+        for person in people
+    )
+    start = timezone.now() + timedelta(days=7)
+    return Meeting.objects.create(
+        initiative=initiative,
+        title="Board",
+        kind=Meeting.Kind.BOARD,
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        place="City Hall",
+        organiser=initiative.coordinator,
+    )
+
+
+def _invite_members(base_url: str, meeting: Meeting) -> None:
+    cookie = signed_in_cookie(meeting.initiative.coordinator)
+    started = time.monotonic()
+    status, headers, _ = http(
+        base_url, "POST", f"/meetings/{meeting.pk}/invite/", cookie, {"mode": "members"}
+    )
+    assert (status, headers["Location"]) == (302, f"/meetings/{meeting.pk}/")
+    assert time.monotonic() - started < REQUEST_BOUND_SECONDS
+
+
+def _invitations_received(smtp_server, meeting: Meeting) -> Counter:
+    """How many invitations to `meeting` each address received."""
+    return Counter(
+        message["To"] for message in smtp_server.messages if meeting.uid in message.as_string()
+    )
+
+
+def test_with_the_broker_down_requests_succeed_and_everything_arrives_once_it_is_back(
+    broker, env, smtp_server, processes, tmp_path
+):
+    staff_cookie = signed_in_cookie(reviewer("maryam@example.org"))
+    waiting = [application_in("submitted") for _ in range(5)]
+    meeting = _meeting_with_members(2000)
+    web, base_url = start_web(env, tmp_path)
+    processes.append(web)
+    broker.stop()
+
+    for application in waiting:
+        started = time.monotonic()
+        status, _, _ = http(
+            base_url,
+            "POST",
+            f"/admin/citizens/diplomatapplication/{application.pk}/decide/approve/",
+            staff_cookie,
+            {"note": "Welcome!", "internal_note": ""},
+        )
+        assert status == 302
+        assert time.monotonic() - started < REQUEST_BOUND_SECONDS
+    _invite_members(base_url, meeting)
+    assert DiplomatApplication.objects.filter(status="approved").count() == 5
+    assert Invitation.objects.filter(meeting=meeting).count() == 2000
+
+    broker.start()
+    processes.append(start_worker(env, tmp_path, concurrency=4))
+    processes.append(start_beat(env, tmp_path))
+
+    def everything_sent():
+        return (
+            not Invitation.objects.filter(meeting=meeting, sent_at__isnull=True).exists()
+            and not OutgoingEmail.objects.filter(status="queued").exists()
+        )
+
+    wait_for(everything_sent, timeout=180, interval=0.5)
+    time.sleep(3)  # a sweep or two more: still nothing sent twice
+    invited = _invitations_received(smtp_server, meeting)
+    assert len(invited) == 2000 and set(invited.values()) == {1}
+    for application in waiting:
+        approvals = [
+            m
+            for m in smtp_server.messages_to(application.user.email)
+            if m["Subject"] == "You are now a citizen diplomat"
+        ]
+        assert len(approvals) == 1
+
+
+def test_a_worker_killed_mid_fan_out_leaves_everyone_with_their_invitation(
+    env, smtp_server, processes, tmp_path
+):
+    meeting = _meeting_with_members(2000)
+    web, base_url = start_web(env, tmp_path)
+    processes.append(web)
+    first = start_worker(env, tmp_path, concurrency=2)
+    processes.append(first)
+
+    _invite_members(base_url, meeting)
+    wait_for(lambda: len(smtp_server.messages) >= 300, timeout=120, interval=0.05)
+    first.kill()
+    sent_when_killed = len(smtp_server.messages)
+    processes.append(start_worker(env, tmp_path, concurrency=2))
+    processes.append(start_beat(env, tmp_path))
+
+    wait_for(
+        lambda: not Invitation.objects.filter(meeting=meeting, sent_at__isnull=True).exists(),
+        timeout=180,
+        interval=0.5,
+    )
+    time.sleep(3)
+    invited = _invitations_received(smtp_server, meeting)
+    assert len(invited) == 2000, f"{2000 - len(invited)} invitees got nothing"
+    # A chunk that was being sent when the worker died is sent again in full: its e-mails had
+    # left, but its rows were not yet marked sent. At most one chunk per worker process.
+    duplicates = sum(count - 1 for count in invited.values())
+    assert duplicates <= 2 * 100, (duplicates, sent_when_killed)
