@@ -219,7 +219,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # A request that queues work must not hang on a broker that is down: try briefly, then leave it
 # to the sweep (see diplomacy_portal/queue.py).
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 2,
+    "max_retries": 1,
     "interval_start": 0,
     "interval_step": 0.2,
     "interval_max": 0.5,

@@ -14,9 +14,13 @@ VENDOR = ROOT / "static" / "vendor"
 
 # (file in node_modules, name under static/vendor)
 ASSETS = [
+    # Each with the source map it names: collectstatic's manifest refuses a missing reference.
     ("bootstrap/dist/css/bootstrap.min.css", "bootstrap/bootstrap.min.css"),
+    ("bootstrap/dist/css/bootstrap.min.css.map", "bootstrap/bootstrap.min.css.map"),
     ("bootstrap/dist/css/bootstrap.rtl.min.css", "bootstrap/bootstrap.rtl.min.css"),
+    ("bootstrap/dist/css/bootstrap.rtl.min.css.map", "bootstrap/bootstrap.rtl.min.css.map"),
     ("bootstrap/dist/js/bootstrap.bundle.min.js", "bootstrap/bootstrap.bundle.min.js"),
+    ("bootstrap/dist/js/bootstrap.bundle.min.js.map", "bootstrap/bootstrap.bundle.min.js.map"),
     ("bootstrap/LICENSE", "bootstrap/LICENSE"),
     ("vazirmatn/fonts/webfonts/Vazirmatn[wght].woff2", "vazirmatn/Vazirmatn-Variable.woff2"),
     ("vazirmatn/OFL.txt", "vazirmatn/OFL.txt"),

@@ -6,7 +6,7 @@ from django.core.cache import cache
 from diplomacy_portal.celery import app as celery_app
 
 from .factories import SisterCityFactory, UserFactory
-from .processes import service_env, start_worker
+from .processes import collect_static, service_env, start_worker
 from .smtp import SMTPServer
 
 CHROMIUM = "/usr/bin/chromium"
@@ -64,16 +64,25 @@ def smtp_server():
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def static_root(tmp_path_factory):
+    """Static files collected once per run for the portal processes tests start."""
+    return collect_static(tmp_path_factory.mktemp("static"))
+
+
 @pytest.fixture
-def celery_worker(transactional_db, smtp_server, tmp_path):
+def celery_app_on_broker():
+    """Tasks this test queues go to the real broker (not run in-process), for a real worker."""
+    celery_app.conf.task_always_eager = False
+    yield celery_app
+    celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def celery_worker(transactional_db, smtp_server, tmp_path, celery_app_on_broker):
     """A real `celery worker` process with production settings, on the real broker, sharing
     this test's database (committed for real, so the worker sees it) and delivering mail to
     `smtp_server`."""
-    env = service_env(EMAIL_URL=f"smtp://127.0.0.1:{smtp_server.port}")
-    worker = start_worker(env, tmp_path)
-    celery_app.conf.task_always_eager = False
-    try:
-        yield worker
-    finally:
-        celery_app.conf.task_always_eager = True
-        worker.stop()
+    worker = start_worker(service_env(EMAIL_URL=f"smtp://127.0.0.1:{smtp_server.port}"), tmp_path)
+    yield worker
+    worker.stop()

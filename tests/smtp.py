@@ -1,4 +1,5 @@
-"""A real SMTP server on loopback (aiosmtpd) that keeps what it receives."""
+"""A real SMTP server on loopback (aiosmtpd) that keeps what it receives, and that a test can
+make refuse: for a while (busy, 4xx), for some addresses for good (5xx), or stop altogether."""
 
 import email
 import email.policy
@@ -12,6 +13,16 @@ class _Keeper:
     def __init__(self):
         self.messages: list[email.message.EmailMessage] = []
         self.lock = threading.Lock()
+        self.busy = False
+        self.refused: set[str] = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.busy:
+            return "451 4.3.2 Try again later"
+        if address.lower() in self.refused:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
@@ -26,13 +37,27 @@ class SMTPServer:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self._keeper = _Keeper()
-        self._controller = Controller(self._keeper, hostname="127.0.0.1", port=self.port)
+        self._controller = None
 
     def start(self):
+        self._controller = Controller(self._keeper, hostname="127.0.0.1", port=self.port)
         self._controller.start()
 
     def stop(self):
         self._controller.stop()
+
+    @property
+    def busy(self) -> bool:
+        return self._keeper.busy
+
+    @busy.setter
+    def busy(self, value: bool) -> None:
+        """Answer every recipient with a temporary failure (451) while set."""
+        self._keeper.busy = value
+
+    def refuse_for_good(self, address: str) -> None:
+        """Answer this recipient with a permanent failure (550)."""
+        self._keeper.refused.add(address.lower())
 
     @property
     def messages(self) -> list[email.message.EmailMessage]:

@@ -47,9 +47,10 @@ def processes():
 
 
 @pytest.fixture
-def env(broker, smtp_server):
+def env(broker, smtp_server, static_root):
     return service_env(
         REDIS_URL=broker.url,
+        STATIC_ROOT=static_root,
         EMAIL_URL=f"smtp://127.0.0.1:{smtp_server.port}",
         DELIVERY_SWEEP_GRACE_SECONDS=2,
         DELIVERY_SWEEP_INTERVAL_SECONDS=1,
