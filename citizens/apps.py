@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class CitizensConfig(AppConfig):
     name = "citizens"
     verbose_name = _("Citizens")
+
+    def ready(self):
+        from allauth.account.forms import RequestReauthenticationCodeForm
+
+        # allauth leaves this field without a label, so Django would show its name in English.
+        RequestReauthenticationCodeForm.base_fields["recipient"].label = _("Send the code to")
