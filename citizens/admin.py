@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import (
@@ -96,7 +97,13 @@ class UserAdmin(BaseUserAdmin):
     ]
     readonly_fields = ["diplomat_since", "last_login", "date_joined"]
 
+    # Boxes for the few roles and a plain list for permissions: the admin's two-pane widget
+    # gives its search boxes ARIA labels that their elements may not have.
+    filter_horizontal = []
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         if db_field.name == "groups":
             field.label_from_instance = role_label

@@ -49,7 +49,7 @@ def test_roles_and_permissions_are_offered_in_persian(client, superuser):
     url = reverse("admin:citizens_user_change", args=[member.pk])
     html = client.get(url).content.decode()
 
-    assert ">کارکنان شهرداری</option>" in html
+    assert "کارکنان شهرداری</label>" in html
     assert "امکان مشاهدهٔ شهر خواهرخوانده" in html
     assert "می‌تواند درخواست‌ها را تأیید، رد یا برای اصلاح برگرداند" in html
     assert "Can view" not in html
