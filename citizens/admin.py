@@ -50,7 +50,9 @@ class PasswordSummary(ReadOnlyPasswordHashWidget):
     (disabled, and a description whose element the admin never renders)."""
 
     def get_context(self, name, value, attrs):
-        attrs = {k: v for k, v in attrs.items() if k not in ("disabled", "aria-describedby")}
+        attrs = {
+            k: v for k, v in (attrs or {}).items() if k not in ("disabled", "aria-describedby")
+        }
         return super().get_context(name, value, attrs)
 
 
