@@ -109,6 +109,9 @@ class UserAdmin(BaseUserAdmin):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         if db_field.name == "groups":
             field.label_from_instance = role_label
+            # The admin gives a group of boxes' help text no id, so the boxes could not point
+            # to it; the roles' names say enough.
+            field.help_text = ""
         elif db_field.name == "user_permissions":
             field.label_from_instance = permission_label
         return field
