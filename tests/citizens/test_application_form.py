@@ -258,3 +258,13 @@ def test_a_forged_post_cannot_touch_someone_elses_application(client, applicant,
     other.refresh_from_db()
     assert (other.occupation, other.status) == ("Architect", "draft")
     assert DiplomatApplication.objects.get(user=applicant).occupation == "Forger"
+
+
+def test_stored_documents_are_linked_through_the_portal_never_their_storage(client, db):
+    application = ApplicationFactory(user__email="applicant@example.org")
+    client.force_login(application.user)
+
+    html = client.get(APPLY).content.decode()
+
+    assert reverse("citizens:application-document", args=[application.pk, "cv"]) in html
+    assert "/media/" not in html
