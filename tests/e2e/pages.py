@@ -4,7 +4,7 @@ tests/e2e/test_every_page_is_accessible.py checks each page found here. A URL pa
 visited or excluded below with a reason: a new pattern that is neither fails that test until
 someone decides, so a page cannot be forgotten. Which role can open which page is not typed by
 hand either: each role asks for each page with Django's test client, and what answers 200 with
-HTML is visited.
+HTML is visited (see `plan`).
 """
 
 import re
@@ -36,12 +36,7 @@ PASSWORD = "correct horse battery"  # tests/factories.py's UserFactory
 @dataclass(frozen=True)
 class Pattern:
     key: str  # "namespace:name", or the route of an unnamed pattern
-    route: str
     takes_arguments: bool
-
-    @property
-    def name(self) -> str | None:
-        return None if "/" in self.key or self.key == "" else self.key
 
 
 def url_patterns(patterns=None, prefix: str = "", namespace: str = "", arguments: bool = False):
@@ -55,7 +50,7 @@ def url_patterns(patterns=None, prefix: str = "", namespace: str = "", arguments
             found += url_patterns(entry.url_patterns, route, inner, takes_arguments)
         elif isinstance(entry, URLPattern):
             key = ":".join(filter(None, [namespace, entry.name])) if entry.name else route
-            found.append(Pattern(key, route, takes_arguments))
+            found.append(Pattern(key, takes_arguments))
     return found
 
 
@@ -85,7 +80,8 @@ EXCLUDED = {
     "admin:citizens_notification_add": "notifications are written by the portal, never typed (403)",
     "admin:login": (
         "redirects: staff to the admin, everyone else to the portal's own sign-in "
-        "(secure_admin_login); a signed-in non-staff user gets the 403 page, checked below"
+        "(secure_admin_login); a signed-in user who is not staff gets the 403 page, which "
+        "test_the_error_pages_are_accessible_... checks"
     ),
     "admin:logout": "POST only",
     "admin:autocomplete": "JSON for the admin's autocomplete boxes",
@@ -110,7 +106,7 @@ EXCLUDED_FAMILIES = [
     ),
 ]
 
-
+# The admin of these apps' models is checked; of other apps' (Django's, allauth's), excluded.
 PROJECT_APPS = {"citizens", "sistercities", "initiatives"}
 
 

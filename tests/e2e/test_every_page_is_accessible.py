@@ -18,7 +18,6 @@ from pathlib import Path
 from queue import Empty, SimpleQueue
 
 import polib
-from axe_playwright_python.base import AXE_SCRIPT
 from django.conf import settings
 from django.db import connections
 from django.urls import reverse
@@ -28,6 +27,7 @@ from playwright.sync_api import sync_playwright
 from sistercities import selectors
 from tests.factories import UserFactory
 
+from . import axe
 from .pages import NAVIGATION, Role, build_portal, exclusion, plan, url_key, url_patterns
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,10 +37,6 @@ WIDTHS = (375, 1280)  # a phone, a laptop
 PHONE = WIDTHS[0]
 MENU = {"en": "Show or hide the menu", "fa": "نمایش یا پنهان کردن منو"}
 HEIGHT = 800
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-    "resultTypes": ["violations"],
-}
 NEXT_FRAME = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 # Text that is data, not the portal's own words: anything tagged with another language, what is
 # typed in boxes, and the admin's lists and read-only values (an e-mail's subject stays in its
@@ -236,8 +232,8 @@ def _look(tab, role_name: str, name: str, language: str, everything: bool) -> li
     found = (html.get_attribute("lang"), html.get_attribute("dir"))
     if found != (language, LANGUAGES[language]):
         problems.append(f'<html lang="{found[0]}" dir="{found[1]}">')
-    scope = {"exclude": [] if everything else [[NAVIGATION]]}
-    tab.evaluate(AXE_SCRIPT)
+    skip = "" if everything else NAVIGATION
+    axe.load(tab)
     for width in WIDTHS:
         # The page is made wider in place: its layout follows, as on a turned tablet.
         tab.set_viewport_size({"width": width, "height": HEIGHT})
@@ -245,14 +241,9 @@ def _look(tab, role_name: str, name: str, language: str, everything: bool) -> li
         overflow = tab.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         if overflow > 0:
             problems.append(f"{width}px: scrolls sideways by {overflow}px")
-        results = tab.evaluate(
-            "([scope, options]) => axe.run(scope, options)", [scope, AXE_OPTIONS]
-        )
-        for violation in results["violations"]:
-            where = ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
-            problems.append(f"{width}px: axe {violation['id']}: {violation['help']} ({where})")
+        problems += [f"{width}px: {violation}" for violation in axe.violations(tab, skip)]
         if width == PHONE:
-            small = tab.evaluate(SMALL_TARGETS, "svg" if everything else f"svg, {NAVIGATION}")
+            small = tab.evaluate(SMALL_TARGETS, ", ".join(filter(None, ["svg", skip])))
             problems += [f"{width}px: small target: {target}" for target in small]
         if language == "fa":
             text = " ".join(tab.evaluate(VISIBLE_TEXT, DATA).split())
