@@ -181,16 +181,18 @@ def _crawl(rounds: list[Round], base_url: str, launch_args: dict) -> None:
         queue.put(each)
 
     def browse():
-        try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(**launch_args)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(**launch_args)
+            try:
                 while True:
                     try:
                         _play(queue.get_nowait(), browser, base_url)
                     except Empty:
                         return
-        finally:
-            connections.close_all()  # this thread's, opened for the sessions
+            finally:
+                # This thread's, opened for the sessions: closed where they were opened, inside
+                # Playwright's event loop (Django keeps a connection per async context there).
+                connections.close_all()
 
     browsers = max(2, os.cpu_count() or 1)
     with ThreadPoolExecutor(max_workers=browsers) as pool:

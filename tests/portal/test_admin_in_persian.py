@@ -17,13 +17,14 @@ def superuser(db):
     )
 
 
-def test_the_admin_reads_right_to_left_in_persian(client, superuser):
+def test_the_admin_reads_right_to_left_in_persian_in_the_portals_font(client, superuser):
     client.force_login(superuser)
 
     html = client.get(reverse("admin:index")).content.decode()
 
     assert '<html lang="fa" dir="rtl">' in html
     assert "admin/css/rtl.css" in html
+    assert "css/vazirmatn.css" in html
 
 
 @pytest.mark.parametrize("app_label", PROJECT_APPS)
