@@ -148,10 +148,6 @@ class Portal:
 @transaction.atomic
 def build_portal() -> Portal:
     call_command("load_demo", allow_production=True, verbosity=0)
-    superuser = UserFactory(email=_email("superuser"), is_staff=True, is_superuser=True)
-    # The superuser has two-factor authentication, so its pages show the managing side too.
-    TOTP.activate(superuser, generate_totp_secret())
-    RecoveryCodes.activate(superuser)
     users = {
         "citizen": UserFactory(email=_email("citizen")),
         "applicant": application_in("draft", user__email=_email("applicant")).user,
@@ -161,8 +157,10 @@ def build_portal() -> Portal:
         "coordinator": UserFactory(
             email=_email("coordinator"), is_staff=True, roles=[INITIATIVE_COORDINATORS]
         ),
-        "superuser": superuser,
+        "superuser": UserFactory(email=_email("superuser"), is_staff=True, is_superuser=True),
     }
+    for name in ("staff", "official", "coordinator", "superuser"):
+        _with_two_factor(users[name])
     # No saved preference: each visit's language comes from the browser's language cookie.
     User.objects.filter(pk__in=[user.pk for user in users.values()]).update(preferred_language="")
     application_in("needs_changes", user__email=_email("returned"))
@@ -171,6 +169,14 @@ def build_portal() -> Portal:
         newcomer=UserFactory(email=_email("newcomer"), verified=False),
         submitted=application_in("submitted", user__email=_email("waiting")),
     )
+
+
+def _with_two_factor(user: User) -> None:
+    """An authenticator app and recovery codes, as the portal asks of whoever sees more than
+    their own data (the citizens' two-factor pages are checked without)."""
+    if not user.authenticator_set.filter(type="totp").exists():
+        TOTP.activate(user, generate_totp_secret())
+    RecoveryCodes.activate(user)
 
 
 def _email(who: str) -> str:
