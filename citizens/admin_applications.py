@@ -174,6 +174,10 @@ class DiplomatApplicationAdmin(admin.ModelAdmin):
     def has_decide_permission(self, request):
         return request.user.has_perm("citizens.decide_application")
 
+    @admin.display(description=gettext_lazy("name"), ordering="full_name_latin")
+    def display_name(self, application):
+        return application.display_name
+
     @admin.display(description=gettext_lazy("e-mail"), ordering="user__email")
     def applicant_email(self, application):
         return application.user.email if application.user else _("(account deleted)")

@@ -57,13 +57,15 @@ class ApplicationForm(forms.ModelForm):
         label=_("CV (PDF)"),
         required=False,
         validators=[validate_pdf],
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,application/pdf"}),
+        # A plain file box: a "clearable" one would link to the file's storage path, which is
+        # never served; the form's page links to the stored documents itself.
+        widget=forms.FileInput(attrs={"accept": ".pdf,application/pdf"}),
     )
     photo = forms.FileField(
         label=_("Photo (JPEG or PNG)"),
         required=False,
         validators=[validate_photo],
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png"}),
     )
 
     class Meta:

@@ -68,9 +68,15 @@ def error_summary(*forms_and_formsets) -> list[tuple[str, str, str]]:
             for name, errors in form.errors.items():
                 field = form[name] if name in form.fields else None
                 for message in errors:
-                    summary.append(
-                        (field.id_for_label if field else "", field.label if field else "", message)
-                    )
+                    summary.append((_field_id(field), field.label if field else "", message))
         if hasattr(item, "non_form_errors"):
             summary.extend(("", "", message) for message in item.non_form_errors())
     return summary
+
+
+def _field_id(field) -> str:
+    """Where a link to the field goes: its input, or the first of its boxes (a group of
+    checkboxes has no id of its own)."""
+    if field is None:
+        return ""
+    return field.id_for_label or (field.subwidgets[0].id_for_label if field.subwidgets else "")

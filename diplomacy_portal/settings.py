@@ -262,6 +262,7 @@ if SESSION_COOKIE_SECURE:
 # Staff, officials and coordinators are signed out after this long without a request.
 PRIVILEGED_SESSION_IDLE_SECONDS = env.int("PRIVILEGED_SESSION_IDLE_SECONDS", default=30 * 60)
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "diplomacy_portal.views.csrf_failure"
 SECURE_REFERRER_POLICY = "same-origin"
 # No inline script anywhere; a page that needs one uses request.csp_nonce.
 CONTENT_SECURITY_POLICY = {

@@ -21,6 +21,11 @@ def home(request):
     return render(request, "home.html", {"cities": cities})
 
 
+def csrf_failure(request, reason=""):
+    """A form refused for its missing or stale CSRF token, explained (CSRF_FAILURE_VIEW)."""
+    return render(request, "403_csrf.html", status=403)
+
+
 @require_POST
 def set_language(request):
     """Switch the language; for a signed-in user it also becomes their saved preference."""

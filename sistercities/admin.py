@@ -19,7 +19,8 @@ class SisterCityForm(forms.ModelForm):
         exclude: list[str] = []
 
 
-class ContactLogInline(admin.TabularInline):
+# Stacked, not tabular: a table's column headings do not label its inputs for screen readers.
+class ContactLogInline(admin.StackedInline):
     model = ContactLog
     fields = ["date", "kind", "note", "created_by"]
     readonly_fields = ["created_by"]
@@ -65,7 +66,8 @@ class ContactLogAdmin(admin.ModelAdmin):
     list_select_related = ["city", "created_by"]
     search_fields = ["note", "city__name_en", "city__name_fa"]
     date_hierarchy = "date"
-    autocomplete_fields = ["city"]
+    # The city is a plain select (the list is short): the admin's autocomplete box has no
+    # accessible name.
     fields = ["city", "date", "kind", "note", "created_by", "created_at"]
     readonly_fields = ["created_by", "created_at"]
 

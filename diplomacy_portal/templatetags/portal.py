@@ -1,4 +1,7 @@
+import datetime
+
 from django import template
+from django.utils import timezone
 
 from diplomacy_portal import l10n
 
@@ -14,6 +17,15 @@ def localdate(value):
 @register.filter
 def localdatetime(value):
     return l10n.format_datetime(value)
+
+
+@register.filter
+def isoformat(value):
+    """{{ moment|isoformat }}: for <time datetime>, to the second (HTML allows no microseconds),
+    in the portal's time zone."""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).replace(microsecond=0).isoformat()
+    return value.isoformat()
 
 
 @register.filter

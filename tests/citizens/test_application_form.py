@@ -258,3 +258,21 @@ def test_a_forged_post_cannot_touch_someone_elses_application(client, applicant,
     other.refresh_from_db()
     assert (other.occupation, other.status) == ("Architect", "draft")
     assert DiplomatApplication.objects.get(user=applicant).occupation == "Forger"
+
+
+def test_stored_documents_are_linked_through_the_portal_never_their_storage(client, db):
+    application = ApplicationFactory(user__email="applicant@example.org")
+    client.force_login(application.user)
+
+    html = client.get(APPLY).content.decode()
+
+    assert reverse("citizens:application-document", args=[application.pk, "cv"]) in html
+    assert "/media/" not in html
+
+
+def test_the_error_summary_links_a_group_of_boxes_through_its_first_box(client, applicant, city):
+    data = complete_form(city, submit="1", fields_of_expertise=None)
+
+    response = client.post(APPLY, data)
+
+    assert '<a href="#id_fields_of_expertise_0" class="alert-link">' in response.content.decode()

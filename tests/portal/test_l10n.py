@@ -39,3 +39,12 @@ def test_template_filters_use_the_active_language():
         assert template.render(context) == "۹ آذر ۱۴۰۵ ۱۶"
     with translation.override("en"):
         assert template.render(context) == "30 November 2026 16"
+
+
+def test_machine_readable_times_are_to_the_second_in_tehran_time():
+    from django.template import Context, Template
+
+    template = Template("{% load portal %}{{ moment|isoformat }}")
+    moment = datetime.datetime(2026, 11, 30, 6, 45, 29, 384226, tzinfo=datetime.UTC)
+
+    assert template.render(Context({"moment": moment})) == "2026-11-30T10:15:29+03:30"

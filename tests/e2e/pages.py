@@ -1,0 +1,400 @@
+"""Every page of the portal, read from the URL configuration, and who can open it.
+
+tests/e2e/test_every_page_is_accessible.py checks each page found here. A URL pattern is either
+visited or excluded below with a reason: a new pattern that is neither fails that test until
+someone decides, so a page cannot be forgotten. Which role can open which page is not typed by
+hand either: each role asks for each page with Django's test client, and what answers 200 with
+HTML is visited (see `plan`).
+"""
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+from allauth.account.utils import user_pk_to_url_str
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.conf import settings
+from django.contrib import admin
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
+
+from citizens.models import DiplomatApplication, User
+from citizens.roles import CITY_OFFICIALS, INITIATIVE_COORDINATORS
+from tests.factories import UserFactory, application_in, reviewer
+
+PASSWORD = "correct horse battery"  # tests/factories.py's UserFactory
+
+
+@dataclass(frozen=True)
+class Pattern:
+    key: str  # "namespace:name", or the route of an unnamed pattern
+    takes_arguments: bool
+
+
+def url_patterns(patterns=None, prefix: str = "", namespace: str = "", arguments: bool = False):
+    """Every URL pattern of the project, with included ones flattened."""
+    found = []
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        takes_arguments = arguments or entry.pattern.regex.groups > 0
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = ":".join(filter(None, [namespace, entry.namespace]))
+            found += url_patterns(entry.url_patterns, route, inner, takes_arguments)
+        elif isinstance(entry, URLPattern):
+            key = ":".join(filter(None, [namespace, entry.name])) if entry.name else route
+            found.append(Pattern(key, takes_arguments))
+    return found
+
+
+# Not pages, or pages no one can reach here: URL name (or route, when unnamed) and why.
+EXCLUDED = {
+    "healthz": "JSON for the load balancer, not a page",
+    "set_language": "the language switch: POST only, answers with a redirect",
+    "citizens:application-withdraw": "POST only: withdraws, then redirects to the applicant's page",
+    "citizens:inbox-read": "POST only: marks notifications read, then redirects back",
+    "citizens:data-export": "a JSON download, not a page",
+    "citizens:application-document": "a file download (the CV or the photo), not a page",
+    "mfa_download_recovery_codes": "a text file download, not a page",
+    "account_set_password": (
+        "for accounts without a password (social sign-in), which the portal does not have: "
+        "redirects to the password change"
+    ),
+    "account_confirm_reauthentication_code": (
+        "asks for the code the previous page e-mails; until one is asked for (a POST that "
+        "sends mail), it redirects there"
+    ),
+    "account_confirm_login_code": "sign-in by e-mailed code is off: redirects to the sign-in",
+    "admin:citizens_diplomatapplication_add": (
+        "applicants make applications on the portal; the admin only reads and decides them (403)"
+    ),
+    "admin:citizens_applicationstatuschange_add": "the decision log is written, never typed (403)",
+    "admin:citizens_outgoingemail_add": "e-mails are queued by the portal, never typed (403)",
+    "admin:citizens_notification_add": "notifications are written by the portal, never typed (403)",
+    "admin:login": (
+        "redirects: staff to the admin, everyone else to the portal's own sign-in "
+        "(secure_admin_login); a signed-in user who is not staff gets the 403 page, which "
+        "test_the_error_pages_are_accessible_... checks"
+    ),
+    "admin:logout": "POST only",
+    "admin:autocomplete": "JSON for the admin's autocomplete boxes",
+    "admin:jsi18n": "the admin's JavaScript translations",
+    "admin:view_on_site": "redirects to the object's public page",
+    "admin/(?P<url>.*)$": "the admin's catch-all: adds a slash or answers 404",
+}
+
+# Families of admin URLs that every registered model has.
+EXCLUDED_FAMILIES = [
+    (
+        re.compile(r"^admin:\w+_history$"),
+        "Django's own change-history list: one template for every model, no project code",
+    ),
+    (
+        re.compile(r"^admin:\w+_delete$"),
+        "Django's own delete confirmation: one template for every model, no project code",
+    ),
+    (
+        re.compile(r"^admin/\w+/\w+/<path:object_id>/$"),
+        "an old admin URL form that redirects to the change page",
+    ),
+]
+
+# The admin of these apps' models is checked; of other apps' (Django's, allauth's), excluded.
+PROJECT_APPS = {"citizens", "sistercities", "initiatives"}
+
+
+def exclusion(pattern: Pattern) -> str | None:
+    """Why this pattern is not visited, or None when it is."""
+    if pattern.key in EXCLUDED:
+        return EXCLUDED[pattern.key]
+    for family, reason in EXCLUDED_FAMILIES:
+        if family.search(pattern.key):
+            return reason
+    if pattern.key in _other_apps_admin_pages():
+        return (
+            "the admin of another app's model (Django's groups, allauth's addresses and "
+            "authenticators): their own pages and translations, on the admin templates that "
+            "the project's models are checked with"
+        )
+    return None
+
+
+def _other_apps_admin_pages() -> set[str]:
+    return {
+        f"admin:{model._meta.app_label}_{model._meta.model_name}_{page}"
+        for model in admin.site._registry
+        if model._meta.app_label not in PROJECT_APPS
+        for page in ("changelist", "add", "change")
+    }
+
+
+@dataclass
+class Portal:
+    """What the pages show: the demo's sister cities and contacts, one account per role, and
+    the records (applications, notifications, e-mails) their pages list."""
+
+    users: dict[str, User]
+    newcomer: User  # signed up, address not verified yet
+    submitted: DiplomatApplication  # waiting for the municipal staff's decision
+
+
+@transaction.atomic
+def build_portal() -> Portal:
+    call_command("load_demo", allow_production=True, verbosity=0)
+    users = {
+        "citizen": UserFactory(email=_email("citizen")),
+        "applicant": application_in("draft", user__email=_email("applicant")).user,
+        "diplomat": application_in("approved", user__email=_email("diplomat")).user,
+        "staff": reviewer(_email("staff")),
+        "official": UserFactory(email=_email("official"), roles=[CITY_OFFICIALS]),
+        "coordinator": UserFactory(
+            email=_email("coordinator"), is_staff=True, roles=[INITIATIVE_COORDINATORS]
+        ),
+        "superuser": UserFactory(email=_email("superuser"), is_staff=True, is_superuser=True),
+    }
+    for name in ("staff", "official", "coordinator", "superuser"):
+        _with_two_factor(users[name])
+    # No saved preference: each visit's language comes from the browser's language cookie.
+    User.objects.filter(pk__in=[user.pk for user in users.values()]).update(preferred_language="")
+    application_in("needs_changes", user__email=_email("returned"))
+    return Portal(
+        users=users,
+        newcomer=UserFactory(email=_email("newcomer"), verified=False),
+        submitted=application_in("submitted", user__email=_email("waiting")),
+    )
+
+
+def _with_two_factor(user: User) -> None:
+    """An authenticator app and recovery codes, as the portal asks of whoever sees more than
+    their own data (the citizens' two-factor pages are checked without)."""
+    if not user.authenticator_set.filter(type="totp").exists():
+        TOTP.activate(user, generate_totp_secret())
+    RecoveryCodes.activate(user)
+
+
+def _email(who: str) -> str:
+    # Beside the demo's own accounts (citizen@example.org, ...), which load_demo creates.
+    return f"{who}@crawl.example.org"
+
+
+def _admin_change_arguments() -> dict[str, Callable[[Portal], dict]]:
+    """The change page of each model in the admin opens its first object."""
+
+    def first_object(model):
+        def arguments(portal):
+            obj = model._default_manager.order_by("pk").first()
+            assert obj is not None, f"Nothing to open {model.__name__}'s change page with"
+            return {"object_id": obj.pk}
+
+        return arguments
+
+    return {
+        f"admin:{model._meta.app_label}_{model._meta.model_name}_change": first_object(model)
+        for model in admin.site._registry
+    }
+
+
+# URL name → its arguments, from the portal built above.
+ARGUMENTS: dict[str, Callable[[Portal], dict]] = {
+    "sistercities:city-detail": lambda portal: {"slug": "florence"},
+    "account_confirm_email": lambda portal: {
+        "key": EmailConfirmationHMAC(EmailAddress.objects.get(user=portal.newcomer)).key
+    },
+    "account_reset_password_from_key": lambda portal: {
+        "uidb36": user_pk_to_url_str(portal.users["citizen"]),
+        "key": default_token_generator.make_token(portal.users["citizen"]),
+    },
+    "admin:app_list": lambda portal: {"app_label": "citizens"},
+    "admin:citizens_diplomatapplication_decide": lambda portal: {
+        "pk": portal.submitted.pk,
+        "decision": "request_changes",
+    },
+    "admin:auth_user_password_change": lambda portal: {"id": portal.users["citizen"].pk},
+    **_admin_change_arguments(),
+}
+
+
+@dataclass(eq=False)
+class Role:
+    """Someone who opens pages: anonymous, or signed in as one of the portal's users."""
+
+    name: str
+    user: User | None = None
+    # The first step of signing in done (the password), the second (the 2FA code) not yet.
+    at_second_factor: bool = False
+
+    def client(self) -> Client:
+        """A test client holding this role's session, as a browser would."""
+        client = Client()
+        if self.at_second_factor:
+            client.post(reverse("account_login"), {"login": self.user.email, "password": PASSWORD})
+        elif self.user is not None:
+            client.force_login(self.user, "allauth.account.auth_backends.AuthenticationBackend")
+            # The password confirmed a moment ago, as allauth records it: pages that ask for it
+            # again before a sensitive change (two-factor set-up) open directly.
+            session = client.session
+            session["account_authentication_methods"] = [
+                {"method": "password", "at": time.time(), "reauthenticated": True}
+            ]
+            session["account_authentication_methods_user"] = str(self.user.pk)
+            session.save()
+        return client
+
+    def holds(self, client: Client) -> bool:
+        """Whether the client's session is still this role's (no page signed it out)."""
+        session = client.session
+        if self.at_second_factor:
+            return "account_login" in session
+        if self.user is not None:
+            return session.get("_auth_user_id") == str(self.user.pk)
+        return True
+
+    def session_cookie(self) -> str | None:
+        if self.user is None:
+            return None
+        return self.client().cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def roles(portal: Portal) -> list[Role]:
+    """Everyone, the public first; among the staff, the widest rights first, so the admin's
+    pages are checked with every control they can show (see `plan`)."""
+    users = portal.users
+    return [
+        Role("anonymous"),
+        *(Role(name, users[name]) for name in ("citizen", "applicant", "diplomat", "official")),
+        *(Role(name, users[name]) for name in ("superuser", "staff", "coordinator")),
+        Role("superuser-signing-in", users["superuser"], at_second_factor=True),
+    ]
+
+
+@dataclass(frozen=True)
+class Page:
+    pattern: Pattern
+    url: str
+
+    @property
+    def name(self) -> str:
+        """For file names."""
+        return re.sub(r"\W+", "-", self.pattern.key).strip("-")
+
+    @property
+    def is_landing(self) -> bool:
+        return self.pattern.key in LANDING_PAGES
+
+
+# Where each role's navigation shows; elsewhere the navigation is left out of the comparison
+# below and of axe's checks, as the same for the role on every page.
+LANDING_PAGES = {"home", "admin:index"}
+NAVIGATION = "body > header, #header, #nav-sidebar"  # the portal's, the admin's
+
+
+@dataclass(frozen=True)
+class Visit:
+    role: Role
+    page: Page
+
+
+def plan(portal: Portal) -> tuple[list[Visit], list[tuple[str, str]]]:
+    """The visits to make, and the patterns neither visited nor excluded (with what is missing).
+
+    A role visits a page when the page answers it with HTML and leaves it signed in as it was,
+    unless every kind of element the role would see there (tag, class, role, type) has been
+    seen on that page already, by an earlier role: another user's name in the same form adds
+    nothing to check, a button only the superuser has does.
+    """
+    with transaction.atomic():
+        visits, forgotten = _plan(portal)
+        transaction.set_rollback(True)  # the probes' sessions
+    return visits, forgotten
+
+
+def _plan(portal: Portal) -> tuple[list[Visit], list[tuple[str, str]]]:
+    pages, forgotten = [], []
+    for pattern in url_patterns():
+        if exclusion(pattern):
+            continue
+        if pattern.takes_arguments and pattern.key not in ARGUMENTS:
+            forgotten.append((pattern.key, "no arguments for its URL"))
+            continue
+        kwargs = ARGUMENTS[pattern.key](portal) if pattern.takes_arguments else {}
+        pages.append(Page(pattern, reverse(pattern.key, kwargs=kwargs)))
+    visits, seen, opened = [], {}, set()
+    for role in roles(portal):
+        client = role.client()
+        for page in pages:
+            html = _opened(client, page)
+            if not role.holds(client):
+                client = role.client()
+                continue
+            if html is None:
+                continue
+            opened.add(page.pattern.key)
+            kinds = element_kinds(html, with_navigation=page.is_landing)
+            if not kinds <= seen.get(page.pattern.key, set()):
+                seen[page.pattern.key] = seen.get(page.pattern.key, set()) | kinds
+                visits.append(Visit(role, page))
+    forgotten += [
+        (p.pattern.key, "no role can open it") for p in pages if p.pattern.key not in opened
+    ]
+    return visits, forgotten
+
+
+def _opened(client: Client, page: Page) -> str | None:
+    """The page's HTML, when it answers with it (after redirects within its own URL pattern:
+    a password reset link moves its key into the session, say)."""
+    response = client.get(page.url)
+    while response.status_code == 302 and url_key(response["Location"]) == page.pattern.key:
+        response = client.get(response["Location"])
+    if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+        return response.content.decode()
+    return None
+
+
+def url_key(url: str) -> str | None:
+    """The URL name (with its namespace) that a URL resolves to."""
+    try:
+        match = resolve(urlsplit(url).path)
+    except Resolver404:
+        return None
+    return ":".join(filter(None, [match.namespace, match.url_name]))
+
+
+class _ElementKinds(HTMLParser):
+    def __init__(self, with_navigation: bool):
+        super().__init__()
+        self.kinds = set()
+        self.with_navigation = with_navigation
+        self.in_main = False
+        self.skipping, self.depth = None, 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.in_main = self.in_main or tag == "main"
+        # NAVIGATION: the header before <main> (the portal's, the admin's), the admin's sidebar.
+        navigation = (tag == "header" and not self.in_main) or attrs.get("id") == "nav-sidebar"
+        if self.skipping is None and navigation and not self.with_navigation:
+            self.skipping = tag
+        if tag == self.skipping:
+            self.depth += 1
+        if self.skipping is None:
+            self.kinds.add((tag, attrs.get("class"), attrs.get("role"), attrs.get("type")))
+
+    def handle_endtag(self, tag):
+        if tag == self.skipping:
+            self.depth -= 1
+            if self.depth == 0:
+                self.skipping = None
+
+
+def element_kinds(html: str, with_navigation: bool) -> set[tuple]:
+    """The kinds of element on a page: tag, class, role and type, without text or values."""
+    parser = _ElementKinds(with_navigation)
+    parser.feed(html)
+    return parser.kinds

@@ -1,0 +1,12 @@
+"""The portal's URLs and one that fails, for the 500 page's tests."""
+
+from django.urls import path
+
+from diplomacy_portal.urls import urlpatterns as portal_urlpatterns
+
+
+def broken(request):
+    raise RuntimeError("A bug, for the test")
+
+
+urlpatterns = [path("broken/", broken), *portal_urlpatterns]
