@@ -7,19 +7,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.urls import path
 from django.utils import timezone
 
 from tests.factories import UserFactory, reviewer
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _boom(request):
-    raise RuntimeError("a bug")
-
-
-urlpatterns = [path("boom/", _boom)]
 
 
 def _check_headers(response):
@@ -65,11 +57,11 @@ def test_every_kind_of_response_carries_the_security_headers(client, who, url, s
 
 
 @pytest.mark.django_db
-@pytest.mark.urls(__name__)
+@pytest.mark.urls("tests.portal.failing_urls")
 def test_a_server_error_carries_the_security_headers_too(client):
     client.raise_request_exception = False
 
-    response = client.get("/boom/", secure=True)
+    response = client.get("/broken/", secure=True)
 
     assert response.status_code == 500
     _check_headers(response)
