@@ -25,9 +25,12 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils import timezone
 
 from citizens.models import DiplomatApplication, User
 from citizens.roles import CITY_OFFICIALS, INITIATIVE_COORDINATORS
+from initiatives.models import Initiative, Invitation, Membership
+from initiatives.tokens import rsvp_token
 from tests.factories import UserFactory, application_in, reviewer
 
 PASSWORD = "correct horse battery"  # tests/factories.py's UserFactory
@@ -87,6 +90,19 @@ EXCLUDED = {
     "admin:autocomplete": "JSON for the admin's autocomplete boxes",
     "admin:jsi18n": "the admin's JavaScript translations",
     "admin:view_on_site": "redirects to the object's public page",
+    "initiatives:initiative-join": "POST only: asks to join, then redirects to the initiative",
+    "initiatives:initiative-leave": "POST only: leaves, then redirects to the initiative",
+    "initiatives:membership-decide": "POST only: accepts or declines a request, then redirects",
+    "initiatives:meeting-cancel": "POST only: cancels, then redirects to the meeting",
+    "initiatives:meeting-invite": "POST only: invites, then redirects to the meeting",
+    "initiatives:meeting-rsvp": "POST only: answers, then redirects to the meeting",
+    "initiatives:meeting-invitees-csv": "a CSV download, not a page",
+    "initiatives:calendar-feed": "an iCalendar feed for calendar apps, not a page",
+    "initiatives:calendar-feed-reset": "POST only: makes a new feed address, then redirects",
+    "admin:initiatives_meeting_add": "meetings are scheduled on the portal, whose services send "
+    "the calendar invitations; the admin only shows them (403)",
+    "admin:initiatives_invitation_add": "invitations are sent from the meeting's page; the admin "
+    "only shows them (403)",
     "admin/(?P<url>.*)$": "the admin's catch-all: adds a slash or answers 404",
 }
 
@@ -164,6 +180,18 @@ def build_portal() -> Portal:
     # No saved preference: each visit's language comes from the browser's language cookie.
     User.objects.filter(pk__in=[user.pk for user in users.values()]).update(preferred_language="")
     application_in("needs_changes", user__email=_email("returned"))
+    # The crawl's coordinator runs the demo's crafts exchange; its diplomat is a member,
+    # invited to the exchange's meeting.
+    crafts = Initiative.objects.get(slug=CRAFTS)
+    crafts.coordinator = users["coordinator"]
+    crafts.save(update_fields=["coordinator"])
+    Membership.objects.create(initiative=crafts, user=users["diplomat"], state="accepted")
+    Invitation.objects.create(
+        meeting=crafts.meetings.first(),
+        invitee=users["diplomat"],
+        state="sent",
+        sent_at=timezone.now(),
+    )
     return Portal(
         users=users,
         newcomer=UserFactory(email=_email("newcomer"), verified=False),
@@ -201,8 +229,22 @@ def _admin_change_arguments() -> dict[str, Callable[[Portal], dict]]:
     }
 
 
+CRAFTS = "florence-crafts-exchange"  # a demo initiative (initiatives/demo.py)
+
+
+def _crafts_meeting(portal) -> dict:
+    return {"pk": Initiative.objects.get(slug=CRAFTS).meetings.first().pk}
+
+
 # URL name → its arguments, from the portal built above.
 ARGUMENTS: dict[str, Callable[[Portal], dict]] = {
+    "initiatives:initiative-detail": lambda portal: {"slug": CRAFTS},
+    "initiatives:initiative-members": lambda portal: {"slug": CRAFTS},
+    "initiatives:meeting-detail": _crafts_meeting,
+    "initiatives:meeting-edit": _crafts_meeting,
+    "initiatives:rsvp": lambda portal: {
+        "token": rsvp_token(Invitation.objects.get(invitee=portal.users["diplomat"]))
+    },
     "sistercities:city-detail": lambda portal: {"slug": "florence"},
     "account_confirm_email": lambda portal: {
         "key": EmailConfirmationHMAC(EmailAddress.objects.get(user=portal.newcomer)).key
