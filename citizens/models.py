@@ -133,6 +133,7 @@ class Notification(models.Model):
         MEETING_CANCELLED = "meeting_cancelled", _("Meeting cancelled")
         MEETING_REMINDER = "meeting_reminder", _("Meeting reminder")
         WAITLIST_PROMOTED = "waitlist_promoted", _("A seat became free")
+        CITY_FADING = "city_fading", _("A sister city is fading")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

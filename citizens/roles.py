@@ -51,11 +51,12 @@ ROLE_PERMISSIONS = {
         "sistercities.view_contactlog",
         "sistercities.add_contactlog",
         "sistercities.change_contactlog",
+        "sistercities.view_dashboard",
         "initiatives.view_initiative",
         "initiatives.change_initiative",
         *[f"initiatives.view_{model}" for model in ("meeting", "membership", "invitation")],
     ],
-    CITY_OFFICIALS: [],
+    CITY_OFFICIALS: ["sistercities.view_dashboard"],
     # Coordinators run their own initiatives in the admin (it shows them only theirs). Meetings
     # and invitations change only through the portal's pages, whose services send the calendar
     # updates, so the admin only shows them.

@@ -7,6 +7,7 @@ so a production deployment differs from development by environment only.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -159,6 +160,10 @@ MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
 INVITATION_CHUNK_SIZE = env.int("INVITATION_CHUNK_SIZE", default=200)
 MEETING_REMINDER_HOURS = env.int("MEETING_REMINDER_HOURS", default=24)
 RSVP_TOKEN_MAX_AGE_DAYS = env.int("RSVP_TOKEN_MAX_AGE_DAYS", default=180)
+# A sister city with no activity (a meeting held, an initiative started or updated, a contact
+# logged) for this many days is fading; the dashboards' figures are cached this many seconds.
+CITY_FADING_AFTER_DAYS = env.int("CITY_FADING_AFTER_DAYS", default=90)
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(DATA_DIR / "staticfiles")))
@@ -239,6 +244,10 @@ CELERY_BEAT_SCHEDULE = {
     "send-meeting-reminders": {
         "task": "initiatives.tasks.send_meeting_reminders",
         "schedule": 300.0,
+    },
+    "record-fading-cities": {
+        "task": "sistercities.tasks.record_fading_cities",
+        "schedule": crontab(hour=6, minute=0),
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")

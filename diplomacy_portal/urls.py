@@ -15,7 +15,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
-    path("cities/", include("sistercities.urls")),
+    path("", include("sistercities.urls")),
     path("", include("citizens.urls")),
     path("", include("initiatives.urls")),
     path("admin/", admin.site.urls),

@@ -33,6 +33,10 @@ ASSETS = [
     ("topojson-client/LICENSE", "topojson/LICENSE"),
     ("world-atlas/countries-110m.json", "world-atlas/countries-110m.json"),
     ("world-atlas/LICENSE", "world-atlas/LICENSE"),
+    # The officials' dashboards draw their charts with Chart.js.
+    ("chart.js/dist/chart.umd.min.js", "chartjs/chart.umd.min.js"),
+    ("chart.js/dist/chart.umd.min.js.map", "chartjs/chart.umd.min.js.map"),
+    ("chart.js/LICENSE.md", "chartjs/LICENSE.md"),
 ]
 
 

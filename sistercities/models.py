@@ -76,11 +76,15 @@ class SisterCity(models.Model):
         _("show the partner contact publicly"), default=False
     )
     source = models.TextField(_("sources"), blank=True, help_text=_("Where the facts come from."))
+    # Written by the daily fading check (sistercities.tasks), never typed: when the city was
+    # first found without activity for CITY_FADING_AFTER_DAYS; cleared when activity returns.
+    fading_since = models.DateTimeField(_("fading since"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("sister city")
         verbose_name_plural = _("sister cities")
         ordering = ["name_en"]
+        permissions = [("view_dashboard", _("Can view the officials' dashboards"))]
 
     def __str__(self):
         return self.name

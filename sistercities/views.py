@@ -1,10 +1,16 @@
 from django.conf import settings
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from citizens.roles import MUNICIPAL_STAFF, has_role
 from diplomacy_portal.l10n import is_persian
 
 from . import selectors
+from .forms import DashboardFilterForm
 from .models import SisterCity
+from .selectors import dashboard as dashboard_selectors
+from .tables import Table, csv_response, xlsx_response
 
 
 def _map_data(cities) -> dict:
@@ -42,3 +48,52 @@ def city_detail(request, slug):
         "map_data": _map_data([city]),
     }
     return render(request, "sistercities/city_detail.html", context)
+
+
+def _dashboard_view(view):
+    """Officials and staff only: anonymous people sign in first, everyone else gets a 403."""
+    return login_required(
+        permission_required("sistercities.view_dashboard", raise_exception=True)(view)
+    )
+
+
+def _export(table: Table | None, file_format: str, filename: str):
+    if table is None or file_format not in ("csv", "xlsx"):
+        raise Http404
+    if file_format == "csv":
+        return csv_response(table, filename)
+    return xlsx_response(table, filename)
+
+
+@_dashboard_view
+def dashboard(request):
+    form = DashboardFilterForm(request.GET)
+    filters = form.filters()
+    context = {"form": form, "filters": filters, **dashboard_selectors.overview(**filters)}
+    return render(request, "sistercities/dashboard.html", context)
+
+
+@_dashboard_view
+def dashboard_export(request, table, file_format):
+    filters = DashboardFilterForm(request.GET).filters()
+    tables = dashboard_selectors.overview(**filters)["tables"]
+    return _export(tables.get(table), file_format, f"dashboard-{table}")
+
+
+def _city_overview(request, slug) -> tuple[SisterCity, dict]:
+    city = get_object_or_404(SisterCity, slug=slug)
+    # Names of the diplomats engaged with a city are for the municipal staff, not officials.
+    with_names = has_role(request.user, MUNICIPAL_STAFF)
+    return city, dashboard_selectors.city_overview(city=city, with_names=with_names)
+
+
+@_dashboard_view
+def dashboard_city(request, slug):
+    city, data = _city_overview(request, slug)
+    return render(request, "sistercities/dashboard_city.html", {"city": city, **data})
+
+
+@_dashboard_view
+def dashboard_city_export(request, slug, table, file_format):
+    city, data = _city_overview(request, slug)
+    return _export(data["tables"].get(table), file_format, f"{city.slug}-{table}")

@@ -80,8 +80,10 @@
 
     for (const city of cities) {
       city.line = create("path", { class: "map-link" }, lineLayer);
-      const link = create("a", { href: city.url, class: "map-city" }, markerLayer);
-      create("title", {}, link).textContent = city.name;
+      // The dashboards colour each marker by the city's health and say it in the title.
+      const health = city.health ? ` map-health-${city.health}` : "";
+      const link = create("a", { href: city.url, class: `map-city${health}` }, markerLayer);
+      create("title", {}, link).textContent = city.title || city.name;
       city.dot = create("circle", {}, link);
       city.label = label(city.name, "");
     }

@@ -1,6 +1,6 @@
 from django.db.models import F, QuerySet
 
-from .models import ContactLog, SisterCity
+from ..models import ContactLog, SisterCity
 
 
 def public_cities() -> QuerySet[SisterCity]:

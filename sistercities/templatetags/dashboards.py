@@ -1,0 +1,75 @@
+import datetime
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from citizens.roles import is_privileged
+from diplomacy_portal import l10n
+from sistercities.selectors.dashboard import DEFAULT_SORT, Badge
+from sistercities.tables import DATE, NUMBER, PERCENT, Link
+
+register = template.Library()
+
+
+@register.filter
+def may_see_dashboard(user) -> bool:
+    """Whether the navigation links to the dashboards (only privileged people can)."""
+    return (
+        user.is_authenticated
+        and is_privileged(user)
+        and user.has_perm("sistercities.view_dashboard")
+    )
+
+
+@register.simple_tag
+def cell(kind: str, value):
+    """One table cell, formatted for the reader's language."""
+    if value is None or value == "":
+        return format_html(
+            '<span class="visually-hidden">{}</span><span aria-hidden="true">–</span>', _("none")
+        )
+    if isinstance(value, Link):
+        return format_html('<a href="{}">{}</a>', value.url, value.text)
+    if isinstance(value, Badge):
+        return format_html(
+            '<span class="badge health-badge health-{}">{}</span>', value.level, value.text
+        )
+    if kind == DATE and isinstance(value, datetime.date):
+        return format_html(
+            '<time datetime="{}">{}</time>', value.isoformat(), l10n.format_date(value)
+        )
+    if kind == PERCENT:
+        return format_html("{}{}", l10n.digits(value), "٪" if l10n.is_persian() else "%")
+    if kind == NUMBER:
+        return l10n.digits(value)
+    return value
+
+
+@register.simple_tag(takes_context=True)
+def sort_link(context, column) -> dict:
+    """The URL that sorts the health table by `column`, and the column's current aria-sort."""
+    query = context["request"].GET.copy()
+    current = context["filters"]["sort"] or DEFAULT_SORT
+    descending = current.startswith("-")
+    active = current.lstrip("-") == column.sort
+    if active:
+        query["sort"] = column.sort if descending else f"-{column.sort}"
+    else:
+        # Names and statuses read best A to Z; figures largest (or most neglected) first.
+        query["sort"] = column.sort if column.sort in ("name", "status") else f"-{column.sort}"
+    state = ("descending" if descending else "ascending") if active else ""
+    return {"url": f"?{query.urlencode()}", "state": state}
+
+
+@register.simple_tag(takes_context=True)
+def export_url(context, table, file_format: str) -> str:
+    city = context.get("city")
+    if city is not None:
+        return reverse(
+            "sistercities:dashboard-city-export", args=[city.slug, table.slug, file_format]
+        )
+    query = context["request"].GET.urlencode()
+    url = reverse("sistercities:dashboard-export", args=[table.slug, file_format])
+    return f"{url}?{query}" if query else url
