@@ -1,10 +1,16 @@
 import csv
+import datetime
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 
 from .models import SisterCity
+from .selectors.health import with_health
 
 BUNDLED_CITIES = Path(__file__).resolve().parent / "data" / "isfahan_sister_cities.csv"
 FACT_COLUMNS = [
@@ -43,3 +49,50 @@ def import_sister_cities(*, path: Path = BUNDLED_CITIES) -> tuple[int, int]:
                 SisterCity.objects.filter(pk=city.pk).update(**facts)
                 updated += 1
     return created, updated
+
+
+def record_fading_cities(*, today: datetime.date | None = None) -> tuple[int, int]:
+    """Mark the cities that started fading, telling the staff and their coordinators once, and
+    clear the mark of those with activity again; return (marked, cleared)."""
+    today = today or timezone.localdate()
+    fading = with_health(SisterCity.objects.all(), today=today).filter(is_fading=True)
+    cleared = (
+        SisterCity.objects.filter(fading_since__isnull=False)
+        .exclude(pk__in=fading.values("pk"))
+        .update(fading_since=None)
+    )
+    newly = fading.filter(fading_since__isnull=True).values_list("pk", flat=True)
+    marked = sum(_mark_fading(city_id=pk, today=today) for pk in list(newly))
+    return marked, cleared
+
+
+@transaction.atomic
+def _mark_fading(*, city_id: int, today: datetime.date) -> bool:
+    # The conditional update claims the city: a second run (or a retried task) finds it marked
+    # and tells no one again.
+    if not SisterCity.objects.filter(pk=city_id, fading_since__isnull=True).update(
+        fading_since=timezone.now()
+    ):
+        return False
+    from citizens.models import Notification, User
+    from citizens.roles import MUNICIPAL_STAFF
+    from citizens.services.notifications import notify
+
+    city = with_health(SisterCity.objects.filter(pk=city_id), today=today).get()
+    recipients = (
+        User.objects.filter(is_active=True)
+        .filter(Q(groups__name=MUNICIPAL_STAFF) | Q(coordinated_initiatives__cities=city))
+        .distinct()
+    )
+    notify(
+        recipients=list(recipients),
+        kind=Notification.Kind.CITY_FADING,
+        context={
+            "city": city.name_en,
+            "city_fa": city.name_fa,
+            "after_days": settings.CITY_FADING_AFTER_DAYS,
+            "last_activity": city.last_activity.isoformat() if city.last_activity else "",
+        },
+        url=reverse("sistercities:dashboard-city", args=[city.slug]),
+    )
+    return True

@@ -2,6 +2,7 @@ import datetime
 
 from django import template
 from django.urls import reverse
+from django.utils.dateparse import parse_date
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -73,3 +74,9 @@ def export_url(context, table, file_format: str) -> str:
     query = context["request"].GET.urlencode()
     url = reverse("sistercities:dashboard-export", args=[table.slug, file_format])
     return f"{url}?{query}" if query else url
+
+
+@register.filter
+def isodate(value):
+    """{{ "2026-11-30"|isodate|localdate }}: a stored ISO date, read back."""
+    return parse_date(value) if isinstance(value, str) else value
