@@ -23,6 +23,17 @@ class Link:
         return self.text
 
 
+@dataclass(frozen=True)
+class Badge:
+    """A short coloured label, e.g. a city's health."""
+
+    text: str
+    level: str
+
+    def __str__(self):
+        return self.text
+
+
 @dataclass
 class Column:
     label: str
@@ -55,7 +66,7 @@ def plain(value):
     """A cell as a spreadsheet keeps it: links as their text, None as empty."""
     if value is None:
         return ""
-    if isinstance(value, Link):
+    if isinstance(value, Link | Badge):
         return value.text
     return value
 

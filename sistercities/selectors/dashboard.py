@@ -3,7 +3,6 @@ same queries whatever the number of rows, and its figures are cached for
 DASHBOARD_CACHE_SECONDS, per language (month names and labels differ)."""
 
 import datetime
-from dataclasses import dataclass
 
 import jdatetime
 from django.conf import settings
@@ -19,7 +18,7 @@ from django.utils.translation import gettext as _
 from diplomacy_portal.l10n import digits, is_persian
 
 from ..models import ContactLog, CooperationField, SisterCity
-from ..tables import DATE, NUMBER, PERCENT, Column, Link, Table
+from ..tables import DATE, NUMBER, PERCENT, Badge, Column, Link, Table
 from .health import (
     MonthBucket,
     held_meetings,
@@ -47,15 +46,6 @@ class Median(Aggregate):
     function = "percentile_cont"
     template = "percentile_cont(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
     output_field = FloatField()
-
-
-@dataclass
-class Badge:
-    text: str
-    level: str
-
-    def __str__(self):
-        return self.text
 
 
 def _cached(key: str, build):

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from citizens.roles import is_privileged
 from diplomacy_portal import l10n
-from sistercities.selectors.dashboard import DEFAULT_SORT, Badge
-from sistercities.tables import DATE, NUMBER, PERCENT, Link
+from sistercities.selectors.dashboard import DEFAULT_SORT
+from sistercities.tables import DATE, NUMBER, PERCENT, Badge, Link
 
 register = template.Library()
 

@@ -1,0 +1,85 @@
+"""Every table downloads as CSV and XLSX, and each download is the table on the page."""
+
+import csv
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.utils import timezone
+
+from sistercities.models import ContactLog
+from tests.factories import SisterCityFactory
+
+from .conftest import days_ago, make_initiative, make_meeting
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cities(db):
+    florence = SisterCityFactory(name_en="Florence", slug="florence")
+    kazan = SisterCityFactory(name_en="Kazan", slug="kazan", status="dormant")
+    crafts = make_initiative("crafts", [florence], updated_days_ago=50)
+    make_meeting(starts_at=days_ago(20), initiative=crafts, title="Board, with a comma")
+    ContactLog.objects.create(city=kazan, date=timezone.localdate(), kind="letter", note="Hi")
+    return florence, kazan
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):  # how openpyxl reads a date back
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _page_rows(table):
+    return [[_cell(v) for v in row] for row in table.rows]
+
+
+def _csv(response):
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def _xlsx(response):
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    return [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
+
+
+@pytest.mark.parametrize("slug", ["figures", "cities", "activity", "fields", "funnel"])
+def test_each_dashboard_table_downloads_as_csv_and_xlsx(official_client, cities, slug):
+    table = official_client.get("/dashboard/").context["tables"][slug]
+    header = [column.label for column in table.columns]
+
+    response = official_client.get(f"/dashboard/tables/{slug}.csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert _csv(response) == [header, *_page_rows(table)]
+
+    response = official_client.get(f"/dashboard/tables/{slug}.xlsx")
+    assert "attachment" in response["Content-Disposition"]
+    rows = _xlsx(response)
+    assert rows[0] == header
+    assert [[_cell(v) for v in row] for row in rows[1:]] == _page_rows(table)
+
+
+def test_the_downloaded_health_table_keeps_the_filter(official_client, cities):
+    rows = _csv(official_client.get("/dashboard/tables/cities.csv?status=dormant"))
+
+    assert [row[0] for row in rows[1:]] == ["Kazan"]
+
+
+@pytest.mark.parametrize(
+    "slug", ["trend", "initiatives", "held", "upcoming", "engaged", "diplomats", "timeline"]
+)
+def test_each_city_table_downloads_as_csv_and_xlsx(client, staff, cities, slug):
+    client.force_login(staff)
+    table = client.get("/dashboard/cities/florence/").context["tables"][slug]
+
+    rows = _csv(client.get(f"/dashboard/cities/florence/tables/{slug}.csv"))
+    assert rows == [[c.label for c in table.columns], *_page_rows(table)]
+    rows = _xlsx(client.get(f"/dashboard/cities/florence/tables/{slug}.xlsx"))
+    assert [[_cell(v) for v in row] for row in rows[1:]] == _page_rows(table)

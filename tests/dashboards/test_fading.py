@@ -1,0 +1,88 @@
+"""The daily fading check: marks a city once it has had no activity for CITY_FADING_AFTER_DAYS,
+tells the staff and the city's coordinators once, and clears the mark when activity returns."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from citizens.models import Notification, OutgoingEmail
+from citizens.roles import INITIATIVE_COORDINATORS
+from citizens.services.notifications import render_notification
+from diplomacy_portal.celery import app
+from sistercities import tasks
+from sistercities.models import ContactLog, SisterCity
+from tests.factories import SisterCityFactory, UserFactory
+
+from .conftest import make_initiative
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setup(settings, staff):
+    settings.CITY_FADING_AFTER_DAYS = 30
+    today = timezone.localdate()
+    quiet = SisterCityFactory(name_en="Kazan", name_fa="کازان", slug="kazan")
+    busy = SisterCityFactory(name_en="Porto", slug="porto")
+    ContactLog.objects.create(city=quiet, date=today - datetime.timedelta(days=31), kind="call")
+    ContactLog.objects.create(city=busy, date=today - datetime.timedelta(days=30), kind="call")
+    theirs = UserFactory(email="theirs@example.org", is_staff=True, roles=[INITIATIVE_COORDINATORS])
+    other = UserFactory(email="other@example.org", is_staff=True, roles=[INITIATIVE_COORDINATORS])
+    make_initiative("kazan-trade", [quiet], coordinator=theirs, updated_days_ago=60)
+    make_initiative("porto-wine", [busy], coordinator=other, updated_days_ago=60)
+    return quiet, busy
+
+
+def test_the_beat_schedule_runs_the_check_daily():
+    entry = app.conf.beat_schedule["record-fading-cities"]
+    assert entry["task"] == "sistercities.tasks.record_fading_cities"
+    assert tasks.record_fading_cities.name == entry["task"]
+
+
+def test_a_city_silent_longer_than_the_setting_is_marked_and_people_told_once(
+    setup, django_capture_on_commit_callbacks
+):
+    quiet, busy = setup
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.record_fading_cities.delay().get() == (1, 0)
+
+    quiet.refresh_from_db()
+    busy.refresh_from_db()
+    assert quiet.fading_since is not None
+    assert busy.fading_since is None  # exactly 30 days is not more than 30
+    told = Notification.objects.filter(kind="city_fading")
+    assert sorted(told.values_list("recipient__email", flat=True)) == [
+        "staff@example.org",
+        "theirs@example.org",
+    ]
+    assert OutgoingEmail.objects.filter(notification__kind="city_fading").count() == 2
+    assert told.first().url == "/dashboard/cities/kazan/"
+    text = render_notification(told.first(), "en")
+    assert "Kazan" in text["subject"] and "30 days" in text["message"]
+    assert "کازان" in render_notification(told.first(), "fa")["subject"]
+
+    assert tasks.record_fading_cities.delay().get() == (0, 0)
+    assert Notification.objects.filter(kind="city_fading").count() == 2
+
+
+def test_activity_clears_the_mark_and_a_later_silence_tells_again(setup):
+    quiet, _busy = setup
+    tasks.record_fading_cities()
+    ContactLog.objects.create(city=quiet, date=timezone.localdate(), kind="visit")
+
+    assert tasks.record_fading_cities() == (0, 1)
+    assert SisterCity.objects.get(pk=quiet.pk).fading_since is None
+
+    ContactLog.objects.filter(city=quiet, kind="visit").delete()
+    assert tasks.record_fading_cities() == (1, 0)
+    assert Notification.objects.filter(kind="city_fading").count() == 4
+
+
+def test_the_dashboard_shows_when_a_city_started_fading(setup, official_client):
+    tasks.record_fading_cities()
+
+    rows = official_client.get("/dashboard/?fading=on").context["tables"]["cities"].rows
+
+    assert [(row[0].text, row[-1]) for row in rows] == [("Kazan", timezone.localdate())]
