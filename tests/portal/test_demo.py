@@ -6,10 +6,13 @@ import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import validate_totp_code
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from citizens.models import ApplicationStatusChange, DiplomatApplication, User
 from diplomacy_portal.management.commands.load_demo import DEMO_TOTP_SECRET
+from initiatives.models import Invitation, Meeting
 from sistercities.models import ContactLog, SisterCity
+from sistercities.selectors.health import with_health
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,12 +24,30 @@ def test_loading_the_demo_twice_changes_nothing(settings):
     users = {u.email: (u.password, u.last_login) for u in User.objects.all()}
     cities = list(SisterCity.objects.values().order_by("pk"))
     contacts = list(ContactLog.objects.values().order_by("pk"))
+    meetings = list(Meeting.objects.values().order_by("pk"))
+    invitations = list(Invitation.objects.values().order_by("pk"))
 
     call_command("load_demo")
 
     assert {u.email: (u.password, u.last_login) for u in User.objects.all()} == users
     assert list(SisterCity.objects.values().order_by("pk")) == cities
     assert list(ContactLog.objects.values().order_by("pk")) == contacts
+    assert list(Meeting.objects.values().order_by("pk")) == meetings
+    assert list(Invitation.objects.values().order_by("pk")) == invitations
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_year_of_activity_and_some_fading_cities(settings):
+    settings.DEBUG = True
+    settings.CITY_FADING_AFTER_DAYS = 90
+    call_command("load_demo")
+
+    health = dict(with_health(SisterCity.objects.all()).values_list("slug", "health"))
+    assert health["florence"] == "alive"
+    assert health["barcelona"] == "fading"
+    assert set(health.values()) >= {"alive", "quiet", "fading"}
+    held = Meeting.objects.filter(city__isnull=False, starts_at__lt=timezone.now())
+    assert held.dates("starts_at", "month").count() >= 10
 
 
 @pytest.mark.django_db

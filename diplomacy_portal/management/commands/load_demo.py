@@ -13,6 +13,7 @@ from citizens.demo import load_demo_applications
 from citizens.models import User
 from citizens.roles import CITY_OFFICIALS, INITIATIVE_COORDINATORS, MUNICIPAL_STAFF
 from initiatives.demo import load_demo_initiatives
+from sistercities.demo import load_demo_activity
 from sistercities.models import ContactLog, SisterCity
 from sistercities.models import CooperationField as F
 from sistercities.services import import_sister_cities
@@ -211,6 +212,7 @@ class Command(BaseCommand):
         self._demo_contacts(logged_by=staff)
         load_demo_applications(reviewer=staff)
         load_demo_initiatives()
+        load_demo_activity(logged_by=staff)
         self.stdout.write(f"Demo accounts (password for each: {DEMO_PASSWORD}):")
         for who, email, *_ in DEMO_USERS:
             self.stdout.write(f"  {email:<26} {who}")

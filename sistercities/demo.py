@@ -1,0 +1,78 @@
+"""A year of demo activity for `manage.py load_demo`, so the officials' dashboards have a history
+to show: meetings held with several sister cities over the last twelve months, a few more
+logged contacts, and some cities left without activity (fading). Loading twice changes nothing:
+each row is found again by its title or note."""
+
+import datetime
+from datetime import timedelta
+
+from django.utils import timezone
+
+from citizens.models import User
+
+from .models import ContactLog, SisterCity
+
+# city slug: days ago of each meeting held with it (working sessions, mostly online)
+DEMO_MEETINGS_HELD = {
+    "florence": [12, 41, 76, 133, 190, 251, 312],
+    "xi-an": [16, 62, 121, 203, 284, 341],
+    "samarkand": [27, 96, 161, 222],
+    "kazan": [57, 152],
+    "freiburg-im-breisgau": [68, 301],
+    "barcelona": [205, 333],  # nothing since: fading
+    "porto": [112],  # fading
+}
+# (city slug, days ago, kind, note)
+DEMO_MORE_CONTACTS = [
+    ("xi-an", 6, ContactLog.Kind.CALL, "Demo entry: call about the guide training."),
+    ("florence", 101, ContactLog.Kind.VISIT, "Demo entry: restorers visited Isfahan."),
+    ("barcelona", 150, ContactLog.Kind.LETTER, "Demo entry: letter about a design week."),
+    ("kuala-lumpur", 260, ContactLog.Kind.AGREEMENT_RENEWED, "Demo entry: agreement renewed."),
+    ("saint-petersburg", 48, ContactLog.Kind.VIDEO_MEETING, "Demo entry: museums' video call."),
+]
+
+
+def load_demo_activity(*, logged_by: User) -> None:
+    """Past meetings (the demo diplomat invited, mostly accepting) and more logged contacts."""
+    from initiatives.models import Invitation, Meeting
+
+    diplomat = User.objects.filter(email="diplomat@example.org").first()
+    cities = SisterCity.objects.in_bulk(
+        [*DEMO_MEETINGS_HELD, *(row[0] for row in DEMO_MORE_CONTACTS)], field_name="slug"
+    )
+    now = timezone.localtime().replace(hour=11, minute=0, second=0, microsecond=0)
+    for slug, days in DEMO_MEETINGS_HELD.items():
+        city = cities.get(slug)
+        if city is None:
+            continue
+        for number, days_ago in enumerate(days, start=1):
+            starts = now - timedelta(days=days_ago)
+            meeting, created = Meeting.objects.get_or_create(
+                city=city,
+                title=f"Demo: working session with {city.name_en} ({number})",
+                defaults={
+                    "kind": Meeting.Kind.WORKING_SESSION,
+                    "starts_at": starts,
+                    "ends_at": starts + datetime.timedelta(hours=1),
+                    "online_link": "https://meet.example.org/demo",
+                    "organiser": logged_by,
+                },
+            )
+            if created and diplomat is not None:
+                Invitation.objects.create(
+                    meeting=meeting,
+                    invitee=diplomat,
+                    state=Invitation.State.DECLINED if number % 3 == 0 else "accepted",
+                    sent_at=starts - timedelta(days=7),
+                    responded_at=starts - timedelta(days=5),
+                    invited_by=logged_by,
+                )
+    today = timezone.localdate()
+    for slug, days_ago, kind, note in DEMO_MORE_CONTACTS:
+        if slug in cities:
+            ContactLog.objects.get_or_create(
+                city=cities[slug],
+                kind=kind,
+                note=note,
+                defaults={"date": today - timedelta(days=days_ago), "created_by": logged_by},
+            )
