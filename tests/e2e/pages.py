@@ -97,6 +97,8 @@ EXCLUDED = {
     "initiatives:meeting-invite": "POST only: invites, then redirects to the meeting",
     "initiatives:meeting-rsvp": "POST only: answers, then redirects to the meeting",
     "initiatives:meeting-invitees-csv": "a CSV download, not a page",
+    "sistercities:dashboard-export": "a CSV or XLSX download of a dashboard table, not a page",
+    "sistercities:dashboard-city-export": "a CSV or XLSX download of a city's table, not a page",
     "initiatives:calendar-feed": "an iCalendar feed for calendar apps, not a page",
     "initiatives:calendar-feed-reset": "POST only: makes a new feed address, then redirects",
     "admin:initiatives_meeting_add": "meetings are scheduled on the portal, whose services send "
@@ -246,6 +248,7 @@ ARGUMENTS: dict[str, Callable[[Portal], dict]] = {
         "token": rsvp_token(Invitation.objects.get(invitee=portal.users["diplomat"]))
     },
     "sistercities:city-detail": lambda portal: {"slug": "florence"},
+    "sistercities:dashboard-city": lambda portal: {"slug": "florence"},
     "account_confirm_email": lambda portal: {
         "key": EmailConfirmationHMAC(EmailAddress.objects.get(user=portal.newcomer)).key
     },
