@@ -2,6 +2,7 @@
 tells the staff and the city's coordinators once, and clears the mark when activity returns."""
 
 import datetime
+import time
 
 import pytest
 from django.utils import timezone
@@ -13,6 +14,7 @@ from diplomacy_portal.celery import app
 from sistercities import tasks
 from sistercities.models import ContactLog, SisterCity
 from tests.factories import SisterCityFactory, UserFactory
+from tests.helpers import wait_for
 
 from .conftest import make_initiative
 
@@ -86,3 +88,30 @@ def test_the_dashboard_shows_when_a_city_started_fading(setup, official_client):
     rows = official_client.get("/dashboard/?fading=on").context["tables"]["cities"].rows
 
     assert [(row[0].text, row[-1]) for row in rows] == [("Kazan", timezone.localdate())]
+
+
+@pytest.mark.worker
+def test_a_real_worker_running_the_check_twice_tells_each_person_once(
+    celery_worker, smtp_server, staff
+):
+    # The worker runs with the production default of CITY_FADING_AFTER_DAYS (90).
+    quiet = SisterCityFactory(name_en="Kazan", name_fa="کازان", slug="kazan")
+    ContactLog.objects.create(
+        city=quiet, date=timezone.localdate() - datetime.timedelta(days=100), kind="call"
+    )
+    theirs = UserFactory(email="theirs@example.org", is_staff=True, roles=[INITIATIVE_COORDINATORS])
+    make_initiative("kazan-trade", [quiet], coordinator=theirs, updated_days_ago=100)
+
+    tasks.record_fading_cities.delay()
+    tasks.record_fading_cities.delay()  # beat fired twice, or the task was redelivered
+
+    def everyone_told():
+        return OutgoingEmail.objects.filter(notification__kind="city_fading", status="sent").count()
+
+    wait_for(lambda: everyone_told() == 2)
+    time.sleep(1.5)  # time for the second run, too
+    assert Notification.objects.filter(kind="city_fading").count() == 2
+    for email in ("staff@example.org", "theirs@example.org"):
+        (message,) = smtp_server.messages_to(email)
+        assert "Kazan" in message["Subject"]
+    assert SisterCity.objects.get(pk=quiet.pk).fading_since is not None
