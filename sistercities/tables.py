@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 TEXT, NUMBER, DATE, PERCENT = "text", "number", "date", "percent"
 
@@ -71,6 +72,27 @@ def plain(value):
     return value
 
 
+# A spreadsheet program reads a cell starting with one of these as a formula: text typed by people
+# (a meeting's title, a contact's note) must stay text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value):
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    value = plain(value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _xlsx_cell(sheet, value):
+    cell = WriteOnlyCell(sheet, value=plain(value))
+    if isinstance(cell.value, str):
+        cell.data_type = "s"  # never a formula
+    return cell
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -82,12 +104,7 @@ def _csv_lines(table: Table) -> Iterator[str]:
     yield "\ufeff"
     yield writer.writerow([column.label for column in table.columns])
     for row in table.rows:
-        yield writer.writerow(
-            [
-                value.isoformat() if isinstance(value, datetime.date) else plain(value)
-                for value in row
-            ]
-        )
+        yield writer.writerow([_csv_cell(value) for value in row])
 
 
 def csv_response(table: Table, filename: str) -> StreamingHttpResponse:
@@ -104,7 +121,7 @@ def xlsx_response(table: Table, filename: str) -> HttpResponse:
     sheet = workbook.create_sheet(title=re.sub(r"[\\/*?:\[\]]", " ", table.title)[:31] or "Sheet")
     sheet.append([column.label for column in table.columns])
     for row in table.rows:
-        sheet.append([plain(value) for value in row])
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(

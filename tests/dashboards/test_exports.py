@@ -83,3 +83,20 @@ def test_each_city_table_downloads_as_csv_and_xlsx(client, staff, cities, slug):
     assert rows == [[c.label for c in table.columns], *_page_rows(table)]
     rows = _xlsx(client.get(f"/dashboard/cities/florence/tables/{slug}.xlsx"))
     assert [[_cell(v) for v in row] for row in rows[1:]] == _page_rows(table)
+
+
+def test_text_that_looks_like_a_formula_stays_text(client, staff, cities):
+    florence, _kazan = cities
+    ContactLog.objects.create(
+        city=florence, date=timezone.localdate(), kind="call", note='=HYPERLINK("http://x")'
+    )
+    client.force_login(staff)
+
+    rows = _csv(client.get("/dashboard/cities/florence/tables/timeline.csv"))
+    assert [row[2] for row in rows if "HYPERLINK" in row[2]] == ['\'=HYPERLINK("http://x")']
+
+    response = client.get("/dashboard/cities/florence/tables/timeline.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    (cell,) = [c for row in sheet.iter_rows() for c in row if "HYPERLINK" in str(c.value)]
+    assert cell.data_type == "s"
+    assert cell.value == '=HYPERLINK("http://x")'
