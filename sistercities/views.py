@@ -9,6 +9,7 @@ from diplomacy_portal.l10n import is_persian
 from . import selectors
 from .forms import DashboardFilterForm
 from .models import SisterCity
+from .selectors import city as city_selectors
 from .selectors import dashboard as dashboard_selectors
 from .tables import Table, csv_response, xlsx_response
 
@@ -84,7 +85,7 @@ def _city_overview(request, slug) -> tuple[SisterCity, dict]:
     city = get_object_or_404(SisterCity, slug=slug)
     # Names of the diplomats engaged with a city are for the municipal staff, not officials.
     with_names = has_role(request.user, MUNICIPAL_STAFF)
-    return city, dashboard_selectors.city_overview(city=city, with_names=with_names)
+    return city, city_selectors.city_overview(city=city, with_names=with_names)
 
 
 @_dashboard_view

@@ -1,34 +1,37 @@
-"""Reads behind the officials' dashboards. Every figure is a SQL aggregate; each page runs the
-same queries whatever the number of rows, and its figures are cached for
-DASHBOARD_CACHE_SECONDS, per language (month names and labels differ)."""
+"""Reads behind /dashboard/, the overview of every sister city. Every figure is a SQL
+aggregate; the page runs the same queries whatever the number of rows, and its figures are
+cached for DASHBOARD_CACHE_SECONDS per language and filter."""
 
 import datetime
 
-import jdatetime
-from django.conf import settings
-from django.contrib.postgres.aggregates import ArrayAgg
-from django.core.cache import cache
 from django.db.models import Aggregate, Count, F, FloatField, Q
-from django.db.models.functions import Coalesce, Extract, TruncDate
+from django.db.models.functions import Extract
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from diplomacy_portal.l10n import digits, is_persian
+from diplomacy_portal.l10n import is_persian
 
-from ..models import ContactLog, CooperationField, SisterCity
-from ..tables import DATE, NUMBER, PERCENT, Badge, Column, Link, Table
+from ..models import CooperationField, SisterCity
+from ..tables import DATE, NUMBER, PERCENT, Column, Link, Table
+from .activity import (
+    HEALTH_VALUES,
+    activity_chart,
+    activity_table,
+    cached,
+    dashboard_link,
+    fading_days,
+    health_badge,
+    localized_name,
+    map_data,
+    month_starts,
+    monthly_activity,
+)
 from .health import (
-    MonthBucket,
-    held_meetings,
-    initiative_activity_day,
-    meetings_of,
     with_health,
 )
 
-MONTHS = 12
-RECENT = 25  # meetings listed on a city's page, each way; timeline entries
 SORTS = {
     "name": ("name_en",),
     "status": ("status", "name_en"),
@@ -46,140 +49,6 @@ class Median(Aggregate):
     function = "percentile_cont"
     template = "percentile_cont(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
     output_field = FloatField()
-
-
-def _cached(key: str, build):
-    if settings.DASHBOARD_CACHE_SECONDS <= 0:
-        return build()
-    return cache.get_or_set(f"dashboard:{key}", build, settings.DASHBOARD_CACHE_SECONDS)
-
-
-def _name(row: dict, prefix: str = "") -> str:
-    english, persian = row[f"{prefix}name_en"], row[f"{prefix}name_fa"]
-    return (persian or english) if is_persian() else (english or persian)
-
-
-def _title(row: dict, prefix: str = "") -> str:
-    english, persian = row[f"{prefix}title_en"], row[f"{prefix}title_fa"]
-    return (persian or english) if is_persian() else (english or persian)
-
-
-def month_starts(today: datetime.date) -> tuple[list[datetime.date], list[str]]:
-    """The first days of the last twelve months (this one last) and of the next, with the
-    months' names: Jalali months under Persian, Gregorian ones otherwise."""
-    if is_persian():
-        jalali = jdatetime.date.fromgregorian(date=today)
-        year, month = jalali.year, jalali.month
-        starts, labels = [], []
-        for back in range(MONTHS - 1, -2, -1):
-            index = year * 12 + month - 1 - back
-            first = jdatetime.date(index // 12, index % 12 + 1, 1, locale="fa_IR")
-            starts.append(first.togregorian())
-            labels.append(digits(f"{first.j_months_fa[first.month - 1]} {first.year}", "fa"))
-        return starts, labels[:-1]
-    starts = []
-    for back in range(MONTHS - 1, -2, -1):
-        index = today.year * 12 + today.month - 1 - back
-        starts.append(datetime.date(index // 12, index % 12 + 1, 1))
-    return starts, [formats.date_format(day, "M Y") for day in starts[:-1]]
-
-
-def _per_month(rows, key: str = "n") -> list[int]:
-    counts = [0] * MONTHS
-    for row in rows:
-        counts[row["bucket"] - 1] = row[key]
-    return counts
-
-
-def monthly_activity(*, starts: list[datetime.date], city=None) -> dict[str, list[int]]:
-    """Meetings held, contacts logged and initiatives started in each month (three queries)."""
-    from initiatives.models import Initiative
-
-    zone = timezone.get_current_timezone()
-    begin = datetime.datetime.combine(starts[0], datetime.time(), zone)
-    meetings = held_meetings().filter(starts_at__gte=begin)
-    contacts = ContactLog.objects.filter(date__gte=starts[0], date__lte=timezone.localdate())
-    initiatives = Initiative.objects.annotate(
-        day=Coalesce("starts_on", TruncDate("created_at"))
-    ).filter(day__gte=starts[0], day__lte=timezone.localdate())
-    if city is not None:
-        meetings = meetings.filter(meetings_of(city))
-        contacts = contacts.filter(city=city)
-        initiatives = initiatives.filter(cities=city)
-
-    def count(queryset, day):
-        return _per_month(
-            queryset.annotate(bucket=MonthBucket(day, starts))
-            .values("bucket")
-            .annotate(n=Count("pk", distinct=True))
-            .order_by()
-        )
-
-    return {
-        "meetings": count(meetings, TruncDate("starts_at")),
-        "contacts": count(contacts, "date"),
-        "initiatives": count(initiatives, "day"),
-    }
-
-
-def _activity_table(slug: str, title: str, starts, series: dict) -> Table:
-    _starts, labels = starts
-    return Table(
-        slug=slug,
-        title=title,
-        columns=[
-            Column(_("Month")),
-            Column(_("Meetings held"), NUMBER),
-            Column(_("Contacts logged"), NUMBER),
-            Column(_("Initiatives started"), NUMBER),
-        ],
-        rows=[
-            [label, series["meetings"][i], series["contacts"][i], series["initiatives"][i]]
-            for i, label in enumerate(labels)
-        ],
-    )
-
-
-def _activity_chart(table: Table) -> dict:
-    return {
-        "type": "bar",
-        "stacked": True,
-        "labels": [row[0] for row in table.rows],
-        "series": [
-            {"label": column.label, "data": [row[i] for row in table.rows]}
-            for i, column in enumerate(table.columns[1:], start=1)
-        ],
-    }
-
-
-HEALTH_LABELS = {
-    "alive": lambda: _("Alive"),
-    "quiet": lambda: _("Quiet"),
-    "fading": lambda: _("Fading"),
-    "suspended": lambda: _("Suspended"),
-}
-
-
-def health_badge(level: str) -> Badge:
-    return Badge(str(HEALTH_LABELS[level]()), level)
-
-
-HEALTH_VALUES = [
-    "slug",
-    "name_en",
-    "name_fa",
-    "status",
-    "latitude",
-    "longitude",
-    "fading_since",
-    "last_activity",
-    "days_since_activity",
-    "active_initiatives",
-    "engaged_diplomats",
-    "meetings_last_year",
-    "is_fading",
-    "health",
-]
 
 
 def _health_table(rows: list[dict], sort: str) -> Table:
@@ -200,7 +69,9 @@ def _health_table(rows: list[dict], sort: str) -> Table:
         ],
         rows=[
             [
-                Link(_name(row), reverse("sistercities:dashboard-city", args=[row["slug"]])),
+                Link(
+                    localized_name(row), reverse("sistercities:dashboard-city", args=[row["slug"]])
+                ),
                 str(statuses.get(row["status"], row["status"])),
                 health_badge(row["health"]),
                 row["last_activity"],
@@ -236,33 +107,6 @@ def city_health(*, status: str = "", fading_only: bool = False, sort: str = DEFA
             else first
         )
     return list(cities.order_by(*order).values(*HEALTH_VALUES))
-
-
-def map_data(rows: list[dict], *, link) -> dict:
-    """What static/js/city_map.js draws, each city's marker coloured by its health."""
-    home = settings.HOME_CITY
-    return {
-        "home": {
-            "name": home["name_fa"] if is_persian() else home["name_en"],
-            "latitude": home["latitude"],
-            "longitude": home["longitude"],
-        },
-        "cities": [
-            {
-                "name": _name(row),
-                "title": f"{_name(row)}: {HEALTH_LABELS[row['health']]()}",
-                "url": link(row["slug"]),
-                "latitude": float(row["latitude"]),
-                "longitude": float(row["longitude"]),
-                "health": row["health"],
-            }
-            for row in rows
-        ],
-    }
-
-
-def _dashboard_link(slug: str) -> str:
-    return reverse("sistercities:dashboard-city", args=[slug])
 
 
 def headline_figures(*, today: datetime.date) -> dict:
@@ -394,7 +238,7 @@ def _fields_per_city_table() -> Table:
     pivot: dict[str, list] = {}
     used: set[str] = set()
     for row in rows:
-        line = pivot.setdefault(row["slug"], [_name(row)] + [0] * len(fields))
+        line = pivot.setdefault(row["slug"], [localized_name(row)] + [0] * len(fields))
         line[1 + fields.index(row["initiatives__field"])] = row["n"]
         used.add(row["initiatives__field"])
     shown = [i for i, code in enumerate(fields) if code in used]
@@ -424,13 +268,13 @@ def overview(*, status: str = "", fading_only: bool = False, sort: str = DEFAULT
     """Everything /dashboard/ shows, cached per language and filter."""
     today = timezone.localdate()
     key = f"overview:{get_language()}:{today}:{status}:{int(fading_only)}:{sort}"
-    return _cached(key, lambda: _build_overview(today, status, fading_only, sort))
+    return cached(key, lambda: _build_overview(today, status, fading_only, sort))
 
 
 def _build_overview(today, status, fading_only, sort) -> dict:
     figures = headline_figures(today=today)
     starts = month_starts(today)
-    activity = _activity_table(
+    activity = activity_table(
         "activity", _("Activity per month"), starts, monthly_activity(starts=starts[0])
     )
     funnel = _funnel_table(figures["applications"])
@@ -451,230 +295,10 @@ def _build_overview(today, status, fading_only, sort) -> dict:
             "funnel": funnel,
         },
         "charts": {
-            "activity": _activity_chart(activity),
+            "activity": activity_chart(activity),
             "fields": _series_chart(fields),
             "funnel": _series_chart(funnel, stacked=False, horizontal=True),
         },
-        "map": map_data(every_city, link=_dashboard_link),
-        **_fading_days(),
+        "map": map_data(every_city, link=dashboard_link),
+        **fading_days(),
     }
-
-
-def _fading_days() -> dict:
-    days = settings.CITY_FADING_AFTER_DAYS
-    return {"fading_after_days": days, "half_fading_days": days // 2}
-
-
-def city_overview(*, city: SisterCity, with_names: bool) -> dict:
-    """Everything /dashboard/cities/<slug>/ shows, cached per city, language and audience."""
-    today = timezone.localdate()
-    key = f"city:{city.pk}:{get_language()}:{today}:{int(with_names)}"
-    return _cached(key, lambda: _build_city(city, today, with_names))
-
-
-def _build_city(city: SisterCity, today, with_names: bool) -> dict:
-    health = with_health(SisterCity.objects.filter(pk=city.pk), today=today).values(*HEALTH_VALUES)[
-        0
-    ]
-    starts = month_starts(today)
-    trend = _activity_table(
-        "trend", _("Activity per month"), starts, monthly_activity(starts=starts[0], city=city)
-    )
-    tables = {
-        "trend": trend,
-        "initiatives": _city_initiatives(city),
-        "held": _city_meetings(city, upcoming=False),
-        "upcoming": _city_meetings(city, upcoming=True),
-        "engaged": _engaged_by_field(city),
-        "timeline": _timeline(city, today),
-    }
-    if with_names:
-        tables["diplomats"] = _engaged_diplomats(city)
-    return {
-        "health": health,
-        "badge": health_badge(health["health"]),
-        "tables": tables,
-        "charts": {"trend": _activity_chart(trend)},
-        "map": map_data([health], link=_dashboard_link),
-        **_fading_days(),
-    }
-
-
-def _city_initiatives(city) -> Table:
-    from initiatives.models import Initiative, Membership
-
-    fields, statuses = dict(CooperationField.choices), dict(Initiative.Status.choices)
-    rows = (
-        Initiative.objects.filter(cities=city)
-        .annotate(
-            members=Count("memberships", filter=Q(memberships__state=Membership.State.ACCEPTED))
-        )
-        .order_by("status", "title_en")
-        .values("slug", "title_en", "title_fa", "field", "status", "starts_on", "members")
-    )
-    return Table(
-        slug="initiatives",
-        title=_("Initiatives"),
-        columns=[
-            Column(_("Initiative")),
-            Column(_("Field")),
-            Column(_("Status")),
-            Column(_("Starts"), DATE),
-            Column(_("Members"), NUMBER),
-        ],
-        rows=[
-            [
-                Link(_title(row), reverse("initiatives:initiative-detail", args=[row["slug"]])),
-                str(fields.get(row["field"], row["field"])),
-                str(statuses.get(row["status"], row["status"])),
-                row["starts_on"],
-                row["members"],
-            ]
-            for row in rows
-        ],
-    )
-
-
-def _city_meetings(city, *, upcoming: bool) -> Table:
-    from initiatives.models import Invitation, Meeting
-
-    now = timezone.now()
-    answered = {
-        state: Count("invitations", filter=Q(invitations__state=state), distinct=True)
-        for state in (Invitation.State.ACCEPTED, Invitation.State.DECLINED)
-    }
-    if upcoming:
-        meetings = Meeting.objects.filter(
-            status=Meeting.Status.SCHEDULED, starts_at__gt=now
-        ).order_by("starts_at")
-    else:
-        meetings = (
-            held_meetings()
-            .filter(starts_at__gte=now - datetime.timedelta(days=365))
-            .order_by("-starts_at")
-        )
-    rows = (
-        meetings.filter(meetings_of(city))
-        .annotate(invited=Count("invitations", distinct=True), **answered)
-        .values("pk", "title", "starts_at", "kind", "invited", *answered)[:RECENT]
-    )
-    kinds = dict(Meeting.Kind.choices)
-    return Table(
-        slug="upcoming" if upcoming else "held",
-        title=_("Upcoming meetings") if upcoming else _("Meetings held in the last 12 months"),
-        columns=[
-            Column(_("Meeting")),
-            Column(_("Kind")),
-            Column(_("Date"), DATE),
-            Column(_("Invited"), NUMBER),
-            Column(_("Accepted"), NUMBER),
-            Column(_("Declined"), NUMBER),
-        ],
-        rows=[
-            [
-                Link(row["title"], reverse("initiatives:meeting-detail", args=[row["pk"]])),
-                str(kinds.get(row["kind"], row["kind"])),
-                timezone.localdate(row["starts_at"]),
-                row["invited"],
-                row[Invitation.State.ACCEPTED],
-                row[Invitation.State.DECLINED],
-            ]
-            for row in rows
-        ],
-    )
-
-
-def _engagements(city):
-    from initiatives.models import Initiative, Membership
-
-    return Membership.objects.filter(
-        initiative__cities=city, state=Membership.State.ACCEPTED
-    ).exclude(initiative__status=Initiative.Status.COMPLETED)
-
-
-def _engaged_by_field(city) -> Table:
-    labels = dict(CooperationField.choices)
-    rows = (
-        _engagements(city)
-        .values("initiative__field")
-        .annotate(n=Count("user", distinct=True))
-        .order_by("-n", "initiative__field")
-    )
-    return Table(
-        slug="engaged",
-        title=_("Engaged diplomats by field"),
-        columns=[Column(_("Field")), Column(_("Diplomats"), NUMBER)],
-        rows=[
-            [str(labels.get(r["initiative__field"], r["initiative__field"])), r["n"]] for r in rows
-        ],
-    )
-
-
-def _engaged_diplomats(city) -> Table:
-    """Names, for the municipal staff only."""
-    labels = dict(CooperationField.choices)
-    rows = (
-        _engagements(city)
-        .values("user", "user__first_name", "user__last_name", "user__email")
-        .annotate(
-            fields=ArrayAgg("initiative__field", distinct=True, default=[]),
-            initiatives=Count("initiative", distinct=True),
-        )
-        .order_by("user__last_name", "user__first_name", "user__email")
-    )
-    return Table(
-        slug="diplomats",
-        title=_("Engaged diplomats"),
-        columns=[Column(_("Name")), Column(_("Fields")), Column(_("Initiatives"), NUMBER)],
-        rows=[
-            [
-                f"{r['user__first_name']} {r['user__last_name']}".strip() or r["user__email"],
-                ", ".join(str(labels.get(code, code)) for code in r["fields"]),
-                r["initiatives"],
-            ]
-            for r in rows
-        ],
-    )
-
-
-def _timeline(city, today) -> Table:
-    """The latest activity of three kinds, newest first (three limited queries)."""
-    from initiatives.models import Initiative
-
-    kinds = dict(ContactLog.Kind.choices)
-    events = [
-        (timezone.localdate(m["starts_at"]), _("Meeting held"), m["title"])
-        for m in held_meetings()
-        .filter(meetings_of(city))
-        .order_by("-starts_at")
-        .values("starts_at", "title")[:RECENT]
-    ]
-    events += [
-        (
-            c["date"],
-            _("Contact logged: %(kind)s") % {"kind": kinds.get(c["kind"], c["kind"])},
-            c["note"],
-        )
-        for c in ContactLog.objects.filter(city=city, date__lte=today)
-        .order_by("-date", "-created_at")
-        .values("date", "kind", "note")[:RECENT]
-    ]
-    events += [
-        (
-            i["day"],
-            _("Initiative started") if i["day"] == i["starts_on"] else _("Initiative updated"),
-            _title(i),
-        )
-        for i in Initiative.objects.filter(cities=city)
-        .annotate(day=initiative_activity_day(today))
-        .order_by("-day")
-        .values("day", "starts_on", "title_en", "title_fa")[:RECENT]
-    ]
-    events.sort(key=lambda event: event[0], reverse=True)
-    return Table(
-        slug="timeline",
-        title=_("Recent activity"),
-        columns=[Column(_("Date"), DATE), Column(_("Activity")), Column(_("Details"))],
-        rows=[list(event) for event in events[:RECENT]],
-        row_headers=False,
-    )

@@ -1,0 +1,192 @@
+"""What both dashboards share: months (Jalali under Persian), activity per month, health
+labels, map data and the cache."""
+
+import datetime
+
+import jdatetime
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count
+from django.db.models.functions import Coalesce, TruncDate
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from diplomacy_portal.l10n import digits, is_persian
+
+from ..models import ContactLog
+from ..tables import NUMBER, Badge, Column, Table
+from .health import (
+    MonthBucket,
+    held_meetings,
+    meetings_of,
+)
+
+MONTHS = 12
+
+
+def cached(key: str, build):
+    """What `build()` returns, kept DASHBOARD_CACHE_SECONDS in the cache (Redis) under `key`."""
+    if settings.DASHBOARD_CACHE_SECONDS <= 0:
+        return build()
+    return cache.get_or_set(f"dashboard:{key}", build, settings.DASHBOARD_CACHE_SECONDS)
+
+
+def localized_name(row: dict, prefix: str = "") -> str:
+    english, persian = row[f"{prefix}name_en"], row[f"{prefix}name_fa"]
+    return (persian or english) if is_persian() else (english or persian)
+
+
+def localized_title(row: dict, prefix: str = "") -> str:
+    english, persian = row[f"{prefix}title_en"], row[f"{prefix}title_fa"]
+    return (persian or english) if is_persian() else (english or persian)
+
+
+def month_starts(today: datetime.date) -> tuple[list[datetime.date], list[str]]:
+    """The first days of the last twelve months (this one last) and of the next, with the
+    months' names: Jalali months under Persian, Gregorian ones otherwise."""
+    if is_persian():
+        jalali = jdatetime.date.fromgregorian(date=today)
+        year, month = jalali.year, jalali.month
+        starts, labels = [], []
+        for back in range(MONTHS - 1, -2, -1):
+            index = year * 12 + month - 1 - back
+            first = jdatetime.date(index // 12, index % 12 + 1, 1, locale="fa_IR")
+            starts.append(first.togregorian())
+            labels.append(digits(f"{first.j_months_fa[first.month - 1]} {first.year}", "fa"))
+        return starts, labels[:-1]
+    starts = []
+    for back in range(MONTHS - 1, -2, -1):
+        index = today.year * 12 + today.month - 1 - back
+        starts.append(datetime.date(index // 12, index % 12 + 1, 1))
+    return starts, [formats.date_format(day, "M Y") for day in starts[:-1]]
+
+
+def _per_month(rows, key: str = "n") -> list[int]:
+    counts = [0] * MONTHS
+    for row in rows:
+        counts[row["bucket"] - 1] = row[key]
+    return counts
+
+
+def monthly_activity(*, starts: list[datetime.date], city=None) -> dict[str, list[int]]:
+    """Meetings held, contacts logged and initiatives started in each month (three queries)."""
+    from initiatives.models import Initiative
+
+    zone = timezone.get_current_timezone()
+    begin = datetime.datetime.combine(starts[0], datetime.time(), zone)
+    meetings = held_meetings().filter(starts_at__gte=begin)
+    contacts = ContactLog.objects.filter(date__gte=starts[0], date__lte=timezone.localdate())
+    initiatives = Initiative.objects.annotate(
+        day=Coalesce("starts_on", TruncDate("created_at"))
+    ).filter(day__gte=starts[0], day__lte=timezone.localdate())
+    if city is not None:
+        meetings = meetings.filter(meetings_of(city))
+        contacts = contacts.filter(city=city)
+        initiatives = initiatives.filter(cities=city)
+
+    def count(queryset, day):
+        return _per_month(
+            queryset.annotate(bucket=MonthBucket(day, starts))
+            .values("bucket")
+            .annotate(n=Count("pk", distinct=True))
+            .order_by()
+        )
+
+    return {
+        "meetings": count(meetings, TruncDate("starts_at")),
+        "contacts": count(contacts, "date"),
+        "initiatives": count(initiatives, "day"),
+    }
+
+
+def activity_table(slug: str, title: str, starts, series: dict) -> Table:
+    _starts, labels = starts
+    return Table(
+        slug=slug,
+        title=title,
+        columns=[
+            Column(_("Month")),
+            Column(_("Meetings held"), NUMBER),
+            Column(_("Contacts logged"), NUMBER),
+            Column(_("Initiatives started"), NUMBER),
+        ],
+        rows=[
+            [label, series["meetings"][i], series["contacts"][i], series["initiatives"][i]]
+            for i, label in enumerate(labels)
+        ],
+    )
+
+
+def activity_chart(table: Table) -> dict:
+    return {
+        "type": "bar",
+        "stacked": True,
+        "labels": [row[0] for row in table.rows],
+        "series": [
+            {"label": column.label, "data": [row[i] for row in table.rows]}
+            for i, column in enumerate(table.columns[1:], start=1)
+        ],
+    }
+
+
+HEALTH_LABELS = {
+    "alive": lambda: _("Alive"),
+    "quiet": lambda: _("Quiet"),
+    "fading": lambda: _("Fading"),
+    "suspended": lambda: _("Suspended"),
+}
+
+
+def health_badge(level: str) -> Badge:
+    return Badge(str(HEALTH_LABELS[level]()), level)
+
+
+HEALTH_VALUES = [
+    "slug",
+    "name_en",
+    "name_fa",
+    "status",
+    "latitude",
+    "longitude",
+    "fading_since",
+    "last_activity",
+    "days_since_activity",
+    "active_initiatives",
+    "engaged_diplomats",
+    "meetings_last_year",
+    "is_fading",
+    "health",
+]
+
+
+def map_data(rows: list[dict], *, link) -> dict:
+    """What static/js/city_map.js draws, each city's marker coloured by its health."""
+    home = settings.HOME_CITY
+    return {
+        "home": {
+            "name": home["name_fa"] if is_persian() else home["name_en"],
+            "latitude": home["latitude"],
+            "longitude": home["longitude"],
+        },
+        "cities": [
+            {
+                "name": localized_name(row),
+                "title": f"{localized_name(row)}: {HEALTH_LABELS[row['health']]()}",
+                "url": link(row["slug"]),
+                "latitude": float(row["latitude"]),
+                "longitude": float(row["longitude"]),
+                "health": row["health"],
+            }
+            for row in rows
+        ],
+    }
+
+
+def dashboard_link(slug: str) -> str:
+    return reverse("sistercities:dashboard-city", args=[slug])
+
+
+def fading_days() -> dict:
+    days = settings.CITY_FADING_AFTER_DAYS
+    return {"fading_after_days": days, "half_fading_days": days // 2}
