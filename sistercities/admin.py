@@ -35,8 +35,22 @@ class SisterCityAdmin(admin.ModelAdmin):
     list_filter = ["status", "country_en"]
     search_fields = ["name_en", "name_fa", "country_en", "country_fa"]
     prepopulated_fields = {"slug": ["name_en"]}
+    # Written by the daily fading check, from the city's activity; never typed.
+    readonly_fields = ["fading_since"]
     fieldsets = [
-        (None, {"fields": ["slug", "name_en", "name_fa", "status", "established_year"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "slug",
+                    "name_en",
+                    "name_fa",
+                    "status",
+                    "established_year",
+                    "fading_since",
+                ]
+            },
+        ),
         (_("Country"), {"fields": ["country_en", "country_fa", "country_code"]}),
         (_("Location"), {"fields": ["latitude", "longitude"]}),
         (_("Cooperation"), {"fields": ["cooperation_fields", "description_en", "description_fa"]}),

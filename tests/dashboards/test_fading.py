@@ -115,3 +115,14 @@ def test_a_real_worker_running_the_check_twice_tells_each_person_once(
         (message,) = smtp_server.messages_to(email)
         assert "Kazan" in message["Subject"]
     assert SisterCity.objects.get(pk=quiet.pk).fading_since is not None
+
+
+def test_staff_see_in_the_admin_since_when_a_city_fades(setup, client, staff):
+    quiet, _busy = setup
+    tasks.record_fading_cities()
+    client.force_login(staff)
+
+    page = client.get(f"/admin/sistercities/sistercity/{quiet.pk}/change/").content.decode()
+
+    assert "Fading since" in page
+    assert 'name="fading_since"' not in page  # shown, not editable
