@@ -69,3 +69,29 @@ class PrivilegedMFAMiddleware:
             )
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
+
+
+class NullCharacterQueryMiddleware:
+    """Drop query parameters that carry a NUL character: no view or filter (the admin's
+    included) can use one, and PostgreSQL refuses it in any text comparison."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        tainted = any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        )
+        if tainted and request.method in ("GET", "HEAD"):
+            clean = request.GET.copy()
+            for key in list(clean):
+                values = [value for value in clean.getlist(key) if "\x00" not in value]
+                if "\x00" in key or not values:
+                    del clean[key]
+                else:
+                    clean.setlist(key, values)
+            messages.warning(request, _("Part of the address was not valid and was ignored."))
+            query = clean.urlencode()
+            return redirect(request.path + ("?" + query if query else ""))
+        return self.get_response(request)

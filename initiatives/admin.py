@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from citizens.roles import INITIATIVE_COORDINATORS
@@ -45,7 +46,9 @@ class InitiativeAdmin(admin.ModelAdmin):
     list_select_related = ["coordinator"]
     search_fields = ["title_en", "title_fa", "slug"]
     prepopulated_fields = {"slug": ["title_en"]}
-    filter_horizontal = ["cities"]
+    # Checkboxes rather than Django's two-box chooser, whose icons carry ARIA that screen
+    # readers are not allowed to be given (axe: aria-prohibited-attr).
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     inlines = [MembershipInline]
     fieldsets = [
         (None, {"fields": ["slug", "title_en", "title_fa", "field", "status", "coordinator"]}),

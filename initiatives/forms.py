@@ -53,6 +53,11 @@ class InitiativeFilterForm(forms.Form):
         label=_("Status"), choices=_blank(Initiative.Status.choices), required=False
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("city", "field", "status"):
+            self.fields[name].widget.attrs["class"] = "form-select"
+
 
 @functools.cache
 def _time_zones() -> list[tuple[str, str]]:

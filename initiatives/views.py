@@ -16,7 +16,7 @@ from diplomacy_portal.forms import error_summary
 from . import ical, selectors
 from .access import can_manage_initiative, can_manage_meeting, manageable_initiatives, may_schedule
 from .forms import InitiativeFilterForm, InviteMatchingForm, InvitePeopleForm, MeetingForm
-from .models import CalendarFeed, Initiative, Meeting, Membership
+from .models import CalendarFeed, Initiative, Invitation, Meeting, Membership
 from .services import InitiativeError, feeds, invitations, meetings, memberships
 from .tokens import BadToken, ExpiredToken, invitation_for_token
 
@@ -196,9 +196,13 @@ def _meeting_page(request, meeting, manages, *, matching=None, people=None, stat
     }
     if manages:
         rows = Paginator(selectors.invitees(meeting), 100).get_page(request.GET.get("page"))
+        counts = invitations.invitation_counts(meeting)
+        total = sum(counts.values())
         context.update(
             page=rows,
-            counts=invitations.invitation_counts(meeting),
+            counts=counts,
+            invited=total,
+            handed_over=total - counts[Invitation.State.PENDING],
             seats_left=invitations.seats_left(meeting),
             matching_form=matching or InviteMatchingForm(),
             people_form=people or InvitePeopleForm(),

@@ -19,6 +19,30 @@ from citizens.models import DiplomatApplication, LanguageSkill, User
 from citizens.roles import MUNICIPAL_STAFF, is_privileged
 from sistercities.models import SisterCity
 
+FIRST_NAMES = [
+    "Sara",
+    "Reza",
+    "Maryam",
+    "Ali",
+    "Neda",
+    "Hossein",
+    "Leila",
+    "Omid",
+    "Parisa",
+    "Kian",
+]
+LAST_NAMES = [
+    "Ahmadi",
+    "Karimi",
+    "Rahimi",
+    "Moradi",
+    "Hosseini",
+    "Jafari",
+    "Sadeghi",
+    "Tehrani",
+    "Rostami",
+]
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -27,8 +51,10 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@example.org")
-    first_name = factory.Faker("first_name")
-    last_name = factory.Faker("last_name")
+    # Names from a fixed list, not Faker's: a generated surname such as "English" or "City"
+    # would read as untranslated text on a Persian page.
+    first_name = factory.Iterator(FIRST_NAMES)
+    last_name = factory.Iterator(LAST_NAMES)
     preferred_language = "en"
     password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
 

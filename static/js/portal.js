@@ -22,6 +22,42 @@
     });
   });
 
+  // Work going on in the background (invitations being sent): look at the page again every few
+  // seconds and bring over the parts marked with ids until the work is done. Only those parts
+  // change, so focus and what is typed in forms stay where they are.
+  var watched = document.querySelector("[data-refresh-while-present]");
+  if (watched && window.fetch && window.DOMParser) {
+    var parts = ["sending-progress", "invitation-counts"];
+    var look = function () {
+      fetch(window.location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
+        .then(function (response) {
+          return response.ok ? response.text() : Promise.reject(response.status);
+        })
+        .then(function (html) {
+          var fresh = new DOMParser().parseFromString(html, "text/html");
+          parts.forEach(function (id) {
+            var old = document.getElementById(id);
+            var replacement = fresh.getElementById(id);
+            if (old && replacement) {
+              // The content changes inside the same element: a live region is announced.
+              old.innerHTML = replacement.innerHTML;
+              old.toggleAttribute(
+                "data-refresh-while-present",
+                replacement.hasAttribute("data-refresh-while-present")
+              );
+            }
+          });
+          if (document.querySelector("[data-refresh-while-present]")) {
+            window.setTimeout(look, 3000);
+          }
+        })
+        .catch(function () {
+          window.setTimeout(look, 10000);
+        });
+    };
+    window.setTimeout(look, 3000);
+  }
+
   // After a failed submission, take keyboard and screen-reader users to the errors. Each error
   // links to its field; the browser's own jump would put the field at the top edge, its label
   // out of sight above it, so the field is brought to the middle instead.

@@ -4,10 +4,16 @@ from datetime import timedelta
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from initiatives.models import Membership
+from initiatives.models import Invitation, Membership
 from tests.e2e.helpers import sign_in
 from tests.helpers import wait_for
-from tests.initiatives.factories import InitiativeFactory, coordinator, diplomat
+from tests.initiatives.factories import (
+    InitiativeFactory,
+    MeetingFactory,
+    coordinator,
+    diplomat,
+    invitation,
+)
 
 
 def test_a_coordinator_invites_the_members_and_a_diplomat_accepts_from_the_email(
@@ -72,3 +78,22 @@ def test_a_coordinator_invites_the_members_and_a_diplomat_accepts_from_the_email
     assert feed.headers["content-type"].startswith("text/calendar")
     assert "SUMMARY:Crafts board" in feed.text()
     assert "DTSTART;TZID=Asia/Tehran:" + day.strftime("%Y%m%d") + "T100000" in feed.text()
+
+
+def test_the_coordinator_watches_the_invitations_go_out_without_reloading(live_server, page):
+    neda = coordinator("neda@example.org", first_name="Neda", last_name="Moradi")
+    meeting = MeetingFactory(initiative__coordinator=neda, title="Crafts board")
+    invitation(meeting, state="sent")
+    for _ in range(3):
+        invitation(meeting, state="pending")
+
+    sign_in(page, live_server, "neda@example.org", next_url=f"/meetings/{meeting.pk}/")
+    progress = page.locator("#sending-progress")
+    expect(progress).to_have_text("Sending the invitations: 1 of 4 sent.")
+    expect(page.locator("#sending-progress progress")).to_have_attribute("value", "1")
+
+    # The worker gets through the rest; the page, left open, catches up by itself.
+    Invitation.objects.filter(meeting=meeting).update(state="sent")
+
+    expect(progress).to_have_text("All 4 invitations have gone out.", timeout=15_000)
+    expect(page.locator('[data-count="sent"]')).to_have_text("4")

@@ -42,9 +42,9 @@ MENU = {"en": "Show or hide the menu", "fa": "نمایش یا پنهان کرد�
 HEIGHT = 800
 NEXT_FRAME = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 # Text that is data, not the portal's own words: anything tagged with another language, what is
-# typed in boxes, and the admin's lists and read-only values (an e-mail's subject stays in its
-# recipient's language).
-DATA = '[lang]:not([lang|="fa"]), textarea, #result_list tbody, .readonly'
+# typed in boxes, what people typed in one language for all (.user-text: a meeting's place), and
+# the admin's lists and read-only values (an e-mail's subject stays in its recipient's language).
+DATA = '[lang]:not([lang|="fa"]), textarea, .user-text, #result_list tbody, .readonly'
 VISIBLE_TEXT = """(data) => {
   const parts = [document.title];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -61,6 +61,22 @@ VISIBLE_TEXT = """(data) => {
     if (element.matches("input[type=submit]")) parts.push(element.value);
   }
   return parts.join(" | ");
+}"""
+# The outermost elements that stick out of the window, to say what makes a page scroll sideways.
+TOO_WIDE = """() => {
+  const found = [];
+  const out = (element) => {
+    const box = element.getBoundingClientRect();
+    if (box.width <= 1) return false;  // visually hidden: clipped to nothing
+    return box.right > window.innerWidth + 0.5 || box.left < -0.5;
+  };
+  for (const element of document.body.querySelectorAll("*")) {
+    if (!out(element) || (element.parentElement && out(element.parentElement))) continue;
+    const classes = [...element.classList].slice(0, 3).map(name => "." + name).join("");
+    found.push(element.tagName.toLowerCase() + (element.id ? "#" + element.id : "") + classes);
+    if (found.length === 3) break;
+  }
+  return found;
 }"""
 # What a finger can miss: controls and links under 44×44 px. Not links inside a sentence (they
 # are as tall as its line), nor what `skip` matches (the map's markers, whose links the table
@@ -255,7 +271,8 @@ def _look(tab, role_name: str, name: str, language: str, everything: bool) -> li
         tab.evaluate(NEXT_FRAME)
         overflow = tab.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         if overflow > 0:
-            problems.append(f"{width}px: scrolls sideways by {overflow}px")
+            wide = ", ".join(tab.evaluate(TOO_WIDE))
+            problems.append(f"{width}px: scrolls sideways by {overflow}px ({wide})")
         problems += [f"{width}px: {violation}" for violation in axe.violations(tab, skip)]
         if width == PHONE:
             small = tab.evaluate(SMALL_TARGETS, ", ".join(filter(None, ["svg", skip])))

@@ -27,7 +27,9 @@ def test_a_newcomer_signs_up_verifies_signs_in_and_reads_in_persian(live_server,
     page.locator("#id_login").fill("newcomer@example.org")
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("button", name="newcomer@example.org")).to_be_visible()
+    page.get_by_role("button", name="Account").click()
+    expect(page.locator(".dropdown-menu").get_by_text("newcomer@example.org")).to_be_visible()
+    page.keyboard.press("Escape")
     html = page.locator("html")
     expect(html).to_have_attribute("dir", "ltr")
 

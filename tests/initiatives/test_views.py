@@ -190,6 +190,24 @@ def test_the_coordinators_meeting_page_shows_answers_and_counts(client, neda):
     assert "9 seats left" in html
 
 
+def test_while_invitations_go_out_the_coordinator_sees_how_many_of_how_many_are_sent(client, neda):
+    meeting = MeetingFactory(initiative__coordinator=neda)
+    invitation(meeting, state="sent")
+    waiting = [invitation(meeting, state="pending") for _ in range(2)]
+
+    html = html_of(client.get(f"/meetings/{meeting.pk}/"))
+
+    assert "Sending the invitations: 1 of 3 sent." in html
+    assert '<progress class="w-100" value="1" max="3"' in html
+    assert "data-refresh-while-present" in html
+
+    Invitation.objects.filter(pk__in=[each.pk for each in waiting]).update(state="sent")
+    html = html_of(client.get(f"/meetings/{meeting.pk}/"))
+
+    assert "All 3 invitations have gone out." in html
+    assert "<progress" not in html and "data-refresh-while-present" not in html
+
+
 @pytest.mark.parametrize("language", ["en", "fa"])
 def test_the_coordinators_meeting_page_does_as_many_queries_for_60_invitees_as_for_3(
     client, neda, language

@@ -2,7 +2,7 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from tests.factories import UserFactory
+from tests.factories import UserFactory, reviewer
 
 LANGUAGES = [("en", "ltr"), ("fa", "rtl")]
 
@@ -63,3 +63,24 @@ def test_a_form_sent_without_its_csrf_token_is_explained(language, direction):
     assert response.status_code == 403
     html = page(response, language, direction)
     assert {"en": "The form could not be sent", "fa": "فرم فرستاده نشد"}[language] in html
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_a_filter_is_dropped_with_a_warning(client):
+    client.force_login(reviewer())
+
+    response = client.get(
+        "/admin/citizens/diplomatapplication/", {"status__exact": "\x00", "q": "x"}, follow=True
+    )
+
+    assert response.redirect_chain[0] == ("/admin/citizens/diplomatapplication/?q=x", 302)
+    assert response.status_code == 200
+    assert "Part of the address was not valid and was ignored." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_address_too_long_to_come_back_to_gets_the_friendly_400_page(client):
+    response = client.get("/inbox/", {"q": "😀" * 1000})
+
+    assert response.status_code == 400
+    assert "The request could not be understood" in page(response, "en", "ltr")
