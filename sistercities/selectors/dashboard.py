@@ -226,27 +226,32 @@ def _fields_per_city_table() -> Table:
     """Initiatives not yet completed, per city and field (one query, pivoted here)."""
     from initiatives.models import Initiative
 
+    persian = is_persian()
     rows = (
-        SisterCity.objects.filter(initiatives__isnull=False)
-        .exclude(initiatives__status=Initiative.Status.COMPLETED)
-        .values("slug", "name_en", "name_fa", "initiatives__field")
-        .annotate(n=Count("initiatives", distinct=True))
-        .order_by("name_fa" if is_persian() else "name_en", "initiatives__field")
+        Initiative.cities.through.objects.exclude(initiative__status=Initiative.Status.COMPLETED)
+        .values(
+            "sistercity__slug", "sistercity__name_en", "sistercity__name_fa", "initiative__field"
+        )
+        .annotate(n=Count("initiative", distinct=True))
+        .order_by("sistercity__name_fa" if persian else "sistercity__name_en", "initiative__field")
     )
-    fields = [code for code, _label in CooperationField.choices]
     labels = dict(CooperationField.choices)
-    pivot: dict[str, list] = {}
-    used: set[str] = set()
+    # The programme's order of fields; a code dropped from the choices later still shows.
+    order = {code: i for i, code in enumerate(labels)}
+    pivot: dict[str, dict] = {}
     for row in rows:
-        line = pivot.setdefault(row["slug"], [localized_name(row)] + [0] * len(fields))
-        line[1 + fields.index(row["initiatives__field"])] = row["n"]
-        used.add(row["initiatives__field"])
-    shown = [i for i, code in enumerate(fields) if code in used]
+        line = pivot.setdefault(row["sistercity__slug"], {"": localized_name(row, "sistercity__")})
+        line[row["initiative__field"]] = row["n"]
+    used = sorted(
+        {code for line in pivot.values() for code in line if code},
+        key=lambda code: (order.get(code, len(order)), code),
+    )
     return Table(
         slug="fields",
         title=_("Initiatives by field per city"),
-        columns=[Column(_("City"))] + [Column(str(labels[fields[i]]), NUMBER) for i in shown],
-        rows=[[line[0]] + [line[1 + i] for i in shown] for line in pivot.values()],
+        columns=[Column(_("City"))]
+        + [Column(str(labels.get(code, code)), NUMBER) for code in used],
+        rows=[[line[""]] + [line.get(code, 0) for code in used] for line in pivot.values()],
     )
 
 

@@ -169,6 +169,19 @@ def test_the_headline_figures_match_the_rows(official_client, world):
     assert invitations["rate"] == 50.0
 
 
+def test_initiatives_by_field_per_city_leave_out_completed_ones(official_client, world):
+    table = official_client.get("/dashboard/").context["tables"]["fields"]
+
+    assert [column.label for column in table.columns] == [
+        "City",
+        "Economic",
+        "Cultural",
+        "Arts and handicrafts",
+    ]
+    # Alive has a completed initiative too: it still shows, without it.
+    assert table.rows == [["Alive", 0, 1, 1], ["Fading", 1, 1, 0]]
+
+
 def test_the_funnel_and_monthly_activity_count_the_rows(official_client, world):
     _applications(world["alive"])
     tables = official_client.get("/dashboard/").context["tables"]
