@@ -40,7 +40,8 @@ def chart_labels(page, chart_id):
     page.wait_for_function(f"() => Chart.getChart(document.querySelector('#canvas-{chart_id}'))")
     return canvas.evaluate(
         "c => { const chart = Chart.getChart(c); const axis = chart.scales.x;"
-        " return {labels: axis.getLabels(), reverse: Boolean(axis.options.reverse)}; }"
+        " return {labels: axis.getLabels(), reverse: Boolean(axis.options.reverse),"
+        " counts: chart.scales.y.ticks.map(tick => tick.label)}; }"
     )
 
 
@@ -55,6 +56,7 @@ def test_an_official_filters_to_fading_cities_opens_one_and_downloads_the_table(
     this_month = timezone.localdate().strftime("%b %Y")
     axis = chart_labels(page, "activity")
     assert axis["reverse"] is False
+    assert "1" in axis["counts"]
     assert axis["labels"][-1] == this_month
 
     page.get_by_label("Fading only").check()
@@ -100,6 +102,7 @@ def test_in_persian_the_dashboard_is_right_to_left_with_jalali_months(
     today = jdatetime.date.fromgregorian(date=timezone.localdate(), locale="fa_IR")
     axis = chart_labels(page, "activity")
     assert axis["reverse"] is True  # time runs right to left
+    assert "۱" in axis["counts"]  # Persian digits on the count axis
     assert axis["labels"][-1].startswith(today.j_months_fa[today.month - 1])
     assert all(label.split()[0] in today.j_months_fa for label in axis["labels"])
     expect(page.locator("#table-activity tbody tr").last.locator("th")).to_have_text(
