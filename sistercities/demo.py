@@ -6,11 +6,13 @@ each row is found again by its title or note."""
 import datetime
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from citizens.models import User
 
 from .models import ContactLog, SisterCity
+from .selectors.health import with_health
 
 # city slug: days ago of each meeting held with it (working sessions, mostly online)
 DEMO_MEETINGS_HELD = {
@@ -76,3 +78,20 @@ def load_demo_activity(*, logged_by: User) -> None:
                 note=note,
                 defaults={"date": today - timedelta(days=days_ago), "created_by": logged_by},
             )
+
+
+def mark_demo_fading() -> None:
+    """Record when each fading demo city started fading, as the daily check would have, but
+    without telling anyone: loading the demo sends no e-mail."""
+    after = timedelta(days=settings.CITY_FADING_AFTER_DAYS + 1)
+    zone = timezone.get_current_timezone()
+    fading = with_health(SisterCity.objects.filter(fading_since__isnull=True)).filter(
+        is_fading=True
+    )
+    for pk, last_activity in fading.values_list("pk", "last_activity"):
+        since = (
+            datetime.datetime.combine(last_activity + after, datetime.time(6), zone)
+            if last_activity
+            else timezone.now()
+        )
+        SisterCity.objects.filter(pk=pk).update(fading_since=since)

@@ -46,6 +46,10 @@ def test_the_demo_has_a_year_of_activity_and_some_fading_cities(settings):
     assert health["florence"] == "alive"
     assert health["barcelona"] == "fading"
     assert set(health.values()) >= {"alive", "quiet", "fading"}
+    marked = set(
+        SisterCity.objects.filter(fading_since__isnull=False).values_list("slug", flat=True)
+    )
+    assert marked == {slug for slug, level in health.items() if level == "fading"}
     held = Meeting.objects.filter(city__isnull=False, starts_at__lt=timezone.now())
     assert held.dates("starts_at", "month").count() >= 10
 

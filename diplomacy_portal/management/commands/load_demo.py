@@ -13,7 +13,7 @@ from citizens.demo import load_demo_applications
 from citizens.models import User
 from citizens.roles import CITY_OFFICIALS, INITIATIVE_COORDINATORS, MUNICIPAL_STAFF
 from initiatives.demo import load_demo_initiatives
-from sistercities.demo import load_demo_activity
+from sistercities.demo import load_demo_activity, mark_demo_fading
 from sistercities.models import ContactLog, SisterCity
 from sistercities.models import CooperationField as F
 from sistercities.services import import_sister_cities
@@ -213,6 +213,7 @@ class Command(BaseCommand):
         load_demo_applications(reviewer=staff)
         load_demo_initiatives()
         load_demo_activity(logged_by=staff)
+        mark_demo_fading()
         self.stdout.write(f"Demo accounts (password for each: {DEMO_PASSWORD}):")
         for who, email, *_ in DEMO_USERS:
             self.stdout.write(f"  {email:<26} {who}")
