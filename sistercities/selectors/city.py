@@ -42,9 +42,8 @@ def city_overview(*, city: SisterCity, with_names: bool) -> dict:
 
 
 def _build_city(city: SisterCity, today, with_names: bool) -> dict:
-    health = with_health(SisterCity.objects.filter(pk=city.pk), today=today).values(*HEALTH_VALUES)[
-        0
-    ]
+    health = with_health(SisterCity.objects.filter(pk=city.pk), today=today)
+    health = health.values(*HEALTH_VALUES).get()
     starts = month_starts(today)
     trend = activity_table(
         "trend", _("Activity per month"), starts, monthly_activity(starts=starts[0], city=city)
