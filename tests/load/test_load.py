@@ -91,6 +91,8 @@ def _plan():
             f"/cities/{florence}/",
             "/initiatives/",
             f"/initiatives/{initiative.slug}/",
+            "/dashboard/",
+            f"/dashboard/cities/{florence}/",
         ],
         "application": {
             "full_name_fa": "سارا احمدی",
