@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from diplomacy_portal import l10n
 from diplomacy_portal.forms import error_summary
+from sistercities.tables import csv_text
 
 from . import ical, selectors
 from .access import can_manage_initiative, can_manage_meeting, manageable_initiatives, may_schedule
@@ -267,8 +268,8 @@ def meeting_invitees_csv(request, pk):
         person = invitation.invitee
         writer.writerow(
             [
-                person.get_full_name(),
-                person.email,
+                csv_text(person.get_full_name()),
+                csv_text(person.email),
                 invitation.get_state_display(),
                 invitation.responded_at.isoformat() if invitation.responded_at else "",
                 invitation.created_at.isoformat(),

@@ -77,13 +77,17 @@ def plain(value):
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _csv_cell(value):
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    value = plain(value)
+def csv_text(value):
+    """A CSV cell that a spreadsheet program shows as the text it is, never runs as a formula."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def _csv_cell(value):
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return csv_text(plain(value))
 
 
 def _xlsx_cell(sheet, value):

@@ -242,6 +242,16 @@ def test_the_invitee_list_downloads_as_csv(client, neda):
     assert rows[1][:3] == ["رضا کریمی", "reza@example.org", "Accepted"]
 
 
+def test_a_name_that_looks_like_a_formula_stays_text_in_the_csv(client, neda):
+    meeting = MeetingFactory(initiative__coordinator=neda)
+    invitation(meeting, diplomat(first_name='=HYPERLINK("http://evil.example")', last_name="x"))
+
+    response = client.get(f"/meetings/{meeting.pk}/invitees.csv")
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[1][0] == '\'=HYPERLINK("http://evil.example") x'
+
+
 def test_an_invitee_does_not_see_the_other_invitees(client):
     meeting = MeetingFactory()
     mine = invitation(meeting)
