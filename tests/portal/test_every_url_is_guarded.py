@@ -7,6 +7,7 @@ its own ways where Django decides (a missing object is a redirect to the admin's
 """
 
 from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -566,7 +567,9 @@ def _build_world():
         "reset_key": f"{user_pk_to_url_str(citizen_a)}-{reset_token}",
     }
     assert Meeting.objects.count() == 2
-    return keys, _sessions(users)
+    # One client for all: each new one sets up the middleware again, WhiteNoise's file scan
+    # with it, which would take most of the module's time.
+    return keys, _sessions(users), Client(raise_request_exception=False)
 
 
 def _sessions(users) -> dict[str, str | None]:
@@ -607,11 +610,11 @@ CHECKS = [(route, check) for route, checks in TABLE.items() for check in checks]
     ("route", "check"), CHECKS, ids=[f"{c.method} {c.url}" for _route, c in CHECKS]
 )
 def test_each_role_gets_what_the_table_says(db, world, route, check):
-    keys, sessions = world
+    keys, sessions, client = world
     url = check.url.format(**keys)
     wrong = []
     for role, expected in zip(ROLES, check.expected, strict=True):
-        client = Client(raise_request_exception=False)
+        client.cookies = SimpleCookie()
         if sessions[role]:
             client.cookies[settings.SESSION_COOKIE_NAME] = sessions[role]
         with transaction.atomic():
