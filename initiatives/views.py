@@ -326,7 +326,9 @@ def rsvp(request, token):
 
 
 def calendar_feed(request, token):
-    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
+    feed = get_object_or_404(
+        CalendarFeed.objects.select_related("user"), token=token, user__is_active=True
+    )
     name = _("Citizen diplomat meetings")
     body = ical.feed_calendar(feeds.feed_meetings(user=feed.user), name=str(name))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
