@@ -15,7 +15,8 @@ RSVP_SALT = "initiatives.rsvp"
 
 
 class BadToken(Exception):
-    """The link was altered, made for something else, or its invitation is gone."""
+    """The link was altered, made for something else, or its invitation (or its invitee's
+    account) is gone."""
 
 
 class ExpiredToken(BadToken):
@@ -42,7 +43,8 @@ def invitation_for_token(token: str) -> Invitation:
         Invitation.objects.select_related(
             "invitee", "meeting", "meeting__initiative", "meeting__city"
         )
-        .filter(pk=ids[0], meeting_id=ids[1])
+        # A deactivated account's links stop working with it, like its sign-in.
+        .filter(pk=ids[0], meeting_id=ids[1], invitee__is_active=True)
         .first()
     )
     if invitation is None:

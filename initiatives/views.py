@@ -2,6 +2,7 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,7 +29,14 @@ ANSWER_LABELS = {
 }
 
 
+def _require_scheduler(request) -> None:
+    """403 for whoever can never organise anything; their own objects are checked after (404)."""
+    if not may_schedule(request.user):
+        raise PermissionDenied
+
+
 def _managed_initiative(request, slug) -> Initiative:
+    _require_scheduler(request)
     initiative = get_object_or_404(Initiative, slug=slug)
     if not can_manage_initiative(request.user, initiative):
         raise Http404
@@ -47,6 +55,7 @@ def _meeting_for(request, pk) -> tuple[Meeting, bool]:
 
 
 def _managed_meeting(request, pk) -> Meeting:
+    _require_scheduler(request)
     meeting, manages = _meeting_for(request, pk)
     if not manages:
         raise Http404
@@ -135,8 +144,7 @@ def membership_decide(request, slug, pk, decision):
 
 @login_required
 def meeting_create(request):
-    if not may_schedule(request.user):
-        raise Http404
+    _require_scheduler(request)
     initiatives = manageable_initiatives(request.user).order_by("title_en")
     initial = {"initiative": request.GET.get("initiative"), "city": request.GET.get("city")}
     if initial["initiative"] and not initiatives.filter(slug=initial["initiative"]).exists():
@@ -323,7 +331,9 @@ def rsvp(request, token):
 
 
 def calendar_feed(request, token):
-    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
+    feed = get_object_or_404(
+        CalendarFeed.objects.select_related("user"), token=token, user__is_active=True
+    )
     name = _("Citizen diplomat meetings")
     body = ical.feed_calendar(feeds.feed_meetings(user=feed.user), name=str(name))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
@@ -335,7 +345,7 @@ def calendar_feed(request, token):
 @login_required
 def calendar_feed_reset(request):
     if not request.user.is_diplomat:
-        raise Http404
+        raise PermissionDenied
     feeds.reset_calendar_feed(user=request.user)
     messages.success(request, _("Your calendar link is ready. Any earlier link no longer works."))
     return redirect("citizens:me")

@@ -19,6 +19,11 @@ from ..models import Initiative, Invitation, Meeting
 from . import InitiativeError
 from .invitations import meeting_context, promote_from_waiting_list
 
+# Far beyond any real meeting, and within what the database and Python's dates hold in every
+# time zone (a date near the year 9999 overflows once converted to UTC).
+MAX_CAPACITY = 100_000
+MAX_AHEAD = datetime.timedelta(days=10 * 365)
+
 # Changes that calendar programs show, so invitees are sent an update with a higher SEQUENCE.
 CALENDAR_FIELDS = ("title", "starts_at", "ends_at", "timezone", "place", "online_link")
 DETAILS = (*CALENDAR_FIELDS, "kind", "agenda", "capacity")
@@ -42,8 +47,17 @@ def meeting_problems(
         problems.append(("end_time", _("The meeting must end after it starts.")))
     if check_past and starts_at <= timezone.now():
         problems.append(("date", _("The meeting cannot start in the past.")))
+    if starts_at > timezone.now() + MAX_AHEAD:
+        problems.append(("date", _("A meeting can be scheduled at most ten years ahead.")))
     if capacity is not None and capacity < 1:
         problems.append(("capacity", _("Capacity must be at least 1, or empty for no limit.")))
+    if capacity is not None and capacity > MAX_CAPACITY:
+        problems.append(
+            (
+                "capacity",
+                _("Capacity can be at most %(limit)s.") % {"limit": l10n.digits(MAX_CAPACITY)},
+            )
+        )
     if not place and not online_link:
         problems.append(("place", _("Give a place, an online link, or both.")))
     return problems

@@ -1,4 +1,5 @@
-"""Who may open each page of initiatives and meetings, by role."""
+"""Who may open each page of initiatives and meetings, by role: a page of a role one does not
+have answers 403, someone else's initiative or meeting 404."""
 
 import pytest
 
@@ -29,34 +30,34 @@ TABLE = [
     ("get", "/initiatives/", [200] * 8),
     ("get", "/initiatives/{slug}/", [200] * 8),
     ("get", "/initiatives/no-such-thing/", [404] * 8),
-    ("get", "/initiatives/{slug}/members/", [LOGIN, 404, 404, 404, 200, 404, 200, 404]),
+    ("get", "/initiatives/{slug}/members/", [LOGIN, 403, 403, 403, 200, 404, 200, 403]),
     ("post", "/initiatives/{slug}/join/", [LOGIN, 302, 302, 302, 302, 302, 302, 302]),
     ("post", "/initiatives/{slug}/leave/", [LOGIN, 302, 302, 302, 302, 302, 302, 302]),
     (
         "post",
         "/initiatives/{slug}/members/{membership}/accept/",
-        [LOGIN, 404, 404, 404, 302, 404, 302, 404],
+        [LOGIN, 403, 403, 403, 302, 404, 302, 403],
     ),
     (
         "post",
         "/initiatives/{slug}/members/{membership}/promote/",
-        [LOGIN, 404, 404, 404, 404, 404, 404, 404],
+        [LOGIN, 403, 403, 403, 404, 404, 404, 403],
     ),
-    ("get", "/meetings/new/", [LOGIN, 404, 404, 404, 200, 200, 200, 404]),
-    ("get", "/meetings/new/?initiative={slug}", [LOGIN, 404, 404, 404, 200, 404, 200, 404]),
+    ("get", "/meetings/new/", [LOGIN, 403, 403, 403, 200, 200, 200, 403]),
+    ("get", "/meetings/new/?initiative={slug}", [LOGIN, 403, 403, 403, 200, 404, 200, 403]),
     ("get", "/meetings/{meeting}/", [LOGIN, 404, 200, 404, 200, 404, 200, 404]),
-    ("get", "/meetings/{meeting}/edit/", [LOGIN, 404, 404, 404, 200, 404, 200, 404]),
-    ("get", "/meetings/{meeting}/invitees.csv", [LOGIN, 404, 404, 404, 200, 404, 200, 404]),
-    ("post", "/meetings/{meeting}/invite/", [LOGIN, 404, 404, 404, 302, 404, 302, 404]),
+    ("get", "/meetings/{meeting}/edit/", [LOGIN, 403, 403, 403, 200, 404, 200, 403]),
+    ("get", "/meetings/{meeting}/invitees.csv", [LOGIN, 403, 403, 403, 200, 404, 200, 403]),
+    ("post", "/meetings/{meeting}/invite/", [LOGIN, 403, 403, 403, 302, 404, 302, 403]),
     ("post", "/meetings/{meeting}/rsvp/", [LOGIN, 404, 302, 404, 404, 404, 404, 404]),
-    ("post", "/meetings/{meeting}/cancel/", [LOGIN, 404, 404, 404, 302, 404, 302, 404]),
+    ("post", "/meetings/{meeting}/cancel/", [LOGIN, 403, 403, 403, 302, 404, 302, 403]),
     ("get", "/meetings/999999/", [LOGIN] + [404] * 7),
     # The RSVP link and the calendar feed are their own key: whoever holds them may use them.
     ("get", "/rsvp/{token}/", [200] * 8),
     ("get", "/rsvp/not-a-token/", [400] * 8),
     ("get", "/calendar/{feed}.ics", [200] * 8),
     ("get", "/calendar/not-a-feed.ics", [404] * 8),
-    ("post", "/me/calendar/", [LOGIN, 404, 302, 302, 404, 404, 404, 404]),
+    ("post", "/me/calendar/", [LOGIN, 403, 302, 302, 403, 403, 403, 403]),
     ("get", "/me/calendar/", [405] * 8),
     ("get", "/admin/initiatives/initiative/", [ADMIN_LOGIN] * 4 + [200, 200, 200, ADMIN_LOGIN]),
     (

@@ -126,8 +126,26 @@ def test_a_coordinator_schedules_a_meeting_with_a_solar_hijri_date(client, neda)
         ({"capacity": "-5"}, "Capacity must be at least 1, or empty for no limit."),
         ({"date": "1405/13/40"}, "Enter a date as year-month-day"),
         ({"initiative": ""}, "Choose an initiative or a sister city (one of them)."),
+        ({"capacity": "99999999999999999999"}, "Capacity can be at most 100000."),
+        (
+            {
+                "date": "9999-12-31",
+                "start_time": "22:00",
+                "end_time": "23:00",
+                "timezone": "America/New_York",
+            },
+            "A meeting can be scheduled at most ten years ahead.",
+        ),
     ],
-    ids=["ends-before-start", "past", "negative-capacity", "bad-date", "belongs-to-nothing"],
+    ids=[
+        "ends-before-start",
+        "past",
+        "negative-capacity",
+        "bad-date",
+        "belongs-to-nothing",
+        "huge-capacity",
+        "year-9999",
+    ],
 )
 def test_bad_meeting_input_gets_a_clear_message_and_saves_nothing(client, neda, changes, message):
     InitiativeFactory(coordinator=neda, slug="crafts")

@@ -1,0 +1,633 @@
+"""Every URL pattern of the project, tried by every role: one table, and a new URL without an
+entry fails the suite.
+
+The portal's rules: anonymous visitors are sent to sign in; a page of a role one does not have
+answers 403; someone else's object answers 404 (it may as well not exist). The admin answers in
+its own ways where Django decides (a missing object is a redirect to the admin's index).
+"""
+
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+from allauth.account.utils import user_pk_to_url_str
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from citizens.models import Notification, OutgoingEmail
+from citizens.roles import CITY_OFFICIALS, MUNICIPAL_STAFF
+from initiatives.models import Membership
+from initiatives.services import feeds
+from initiatives.tokens import rsvp_token
+from sistercities.models import ContactLog
+from tests.factories import SisterCityFactory, UserFactory, application_in, reviewer
+from tests.initiatives.factories import (
+    InitiativeFactory,
+    MeetingFactory,
+    coordinator,
+    diplomat,
+    invitation,
+)
+
+ROLES = (
+    "anonymous",
+    "unverified",
+    "citizen_a",
+    "citizen_b",
+    "diplomat",
+    "staff",  # is_staff, no role: the admin opens, nothing in it does
+    "reviewer",  # municipal staff, who review applications
+    "official",
+    "coordinator",
+    "superuser",
+)
+
+L = "login"  # a redirect to /accounts/login/?next=<this very URL>
+HOME = "/"  # a redirect home (allauth's answer to a signed-in visitor of sign-in pages)
+ADMIN = "/admin/"  # the admin's answer for an object it does not show this user
+
+
+@dataclass(frozen=True)
+class Check:
+    method: str
+    url: str  # with {placeholders} filled from the world below
+    expected: tuple
+    data: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        assert len(self.expected) == len(ROLES), self.url
+
+
+def get(url, *expected):
+    return Check("get", url, expected)
+
+
+def post(url, *expected, **data):
+    return Check("post", url, expected, data)
+
+
+def everyone(outcome):
+    return (outcome,) * len(ROLES)
+
+
+def signed_in(outcome):
+    """Anyone signed in gets `outcome`; the unverified citizen cannot sign in."""
+    return (L, L, *(outcome,) * (len(ROLES) - 2))
+
+
+def admin(url, staff, reviewer, coordinator, superuser, method="get"):
+    """An admin page: those who are not staff are refused (anonymous sent to sign in), and
+    these four get what is given."""
+    return Check(method, url, (L, L, 403, 403, 403, staff, reviewer, 403, coordinator, superuser))
+
+
+def admin_model(model, obj, *, changelist, add, change, delete, history):
+    """The admin's six URLs of a model, each answer given for staff, reviewer, coordinator,
+    superuser; `obj` names the object of the world they are tried on."""
+    base = f"/admin/{model}/"
+    one = f"{base}{{{obj}}}/"
+    return {
+        f"admin/{model}/": [admin(base, *changelist)],
+        f"admin/{model}/add/": [admin(f"{base}add/", *add)],
+        f"admin/{model}/<path:object_id>/change/": [admin(f"{one}change/", *change)],
+        f"admin/{model}/<path:object_id>/delete/": [admin(f"{one}delete/", *delete)],
+        f"admin/{model}/<path:object_id>/history/": [admin(f"{one}history/", *history)],
+        # The bare object URL redirects to its change page for whoever may open the admin.
+        f"admin/{model}/<path:object_id>/": [admin(one, *(f"{base}{{{obj}}}/change/",) * 4)],
+    }
+
+
+NONE = (403, 403, 403, 200)  # staff (no role), reviewer, coordinator, superuser
+VIEW = (403, 200, 403, 200)  # the reviewer may look (superusers may do anything)
+ONLY_SUPERUSER = (403, 403, 403, 200)
+NEVER = (403, 403, 403, 403)  # read-only for everyone, superusers included
+
+# Where a coordinator's actions lead back to.
+MEMBERS, OTHER_MEMBERS = (
+    "/initiatives/{initiative}/members/",
+    "/initiatives/{other_initiative}/members/",
+)
+MT, OTHER_MT = "/meetings/{meeting}/", "/meetings/{other_meeting}/"
+
+PORTAL = {
+    "": [get("/", *everyone(200))],
+    "healthz": [get("/healthz", *everyone(200))],
+    "i18n/setlang/": [
+        post("/i18n/setlang/", *everyone(HOME), language="fa", next="/"),
+        get("/i18n/setlang/", *everyone(405)),
+    ],
+    "cities/": [get("/cities/", *everyone(200))],
+    "cities/<slug:slug>/": [
+        get("/cities/{city}/", *everyone(200)),
+        get("/cities/no-such-city/", *everyone(404)),
+    ],
+    # An application is one's own: citizen A's is submitted, so its form is closed to her.
+    "apply/": [get("/apply/", L, L, "/me/", 200, "/me/", 200, 200, 200, 200, 200)],
+    "me/": [get("/me/", *signed_in(200))],
+    "me/withdraw/": [
+        post("/me/withdraw/", L, L, "/me/", 404, "/me/", 404, 404, 404, 404, 404),
+    ],
+    "me/export/": [get("/me/export/", *signed_in(200))],
+    "me/delete/": [
+        get("/me/delete/", *signed_in(200)),
+        post("/me/delete/", *signed_in(200), password="wrong"),
+    ],
+    "inbox/": [get("/inbox/", *signed_in(200))],
+    "inbox/read/": [post("/inbox/read/", *signed_in("/inbox/"))],
+    "applications/<int:pk>/documents/<str:document>/": [
+        get(
+            "/applications/{application}/documents/cv/",
+            *(L, L, 200, 404, 404, 404, 200, 404, 404, 200),
+        ),
+        get(
+            "/applications/{application}/documents/photo/",
+            *(L, L, 200, 404, 404, 404, 200, 404, 404, 200),
+        ),
+        get("/applications/{application}/documents/passport/", *signed_in(404)),
+        get("/applications/999999/documents/cv/", *signed_in(404)),
+    ],
+    "initiatives/": [get("/initiatives/", *everyone(200))],
+    "initiatives/<slug:slug>/": [
+        get("/initiatives/{initiative}/", *everyone(200)),
+        get("/initiatives/no-such-thing/", *everyone(404)),
+    ],
+    # Anyone signed in may ask (the answer explains who may join) or leave.
+    "initiatives/<slug:slug>/join/": [
+        post("/initiatives/{initiative}/join/", *signed_in("/initiatives/{initiative}/")),
+    ],
+    "initiatives/<slug:slug>/leave/": [
+        post("/initiatives/{initiative}/leave/", *signed_in("/initiatives/{initiative}/")),
+    ],
+    "initiatives/<slug:slug>/members/": [
+        get(
+            "/initiatives/{initiative}/members/",
+            *(L, L, 403, 403, 403, 403, 200, 403, 200, 200),
+        ),
+        # Another coordinator's initiative.
+        get(
+            "/initiatives/{other_initiative}/members/",
+            *(L, L, 403, 403, 403, 403, 200, 403, 404, 200),
+        ),
+    ],
+    "initiatives/<slug:slug>/members/<int:pk>/<str:decision>/": [
+        post(
+            "/initiatives/{initiative}/members/{request}/accept/",
+            *(L, L, 403, 403, 403, 403, MEMBERS, 403, MEMBERS, MEMBERS),
+        ),
+        post(
+            "/initiatives/{initiative}/members/{request}/promote/",
+            *(L, L, 403, 403, 403, 403, 404, 403, 404, 404),
+        ),
+        post(
+            "/initiatives/{other_initiative}/members/{other_request}/accept/",
+            *(L, L, 403, 403, 403, 403, OTHER_MEMBERS, 403, 404, OTHER_MEMBERS),
+        ),
+    ],
+    "meetings/new/": [
+        get("/meetings/new/", *(L, L, 403, 403, 403, 403, 200, 403, 200, 200)),
+        get(
+            "/meetings/new/?initiative={other_initiative}",
+            *(L, L, 403, 403, 403, 403, 200, 403, 404, 200),
+        ),
+    ],
+    # A meeting is seen by its organisers and its invitees only.
+    "meetings/<int:pk>/": [
+        get("/meetings/{meeting}/", *(L, L, 404, 404, 200, 404, 200, 404, 200, 200)),
+        get("/meetings/{other_meeting}/", *(L, L, 404, 404, 404, 404, 200, 404, 404, 200)),
+    ],
+    "meetings/<int:pk>/edit/": [
+        get("/meetings/{meeting}/edit/", *(L, L, 403, 403, 403, 403, 200, 403, 200, 200)),
+        get(
+            "/meetings/{other_meeting}/edit/",
+            *(L, L, 403, 403, 403, 403, 200, 403, 404, 200),
+        ),
+    ],
+    "meetings/<int:pk>/cancel/": [
+        post("/meetings/{meeting}/cancel/", *(L, L, 403, 403, 403, 403, MT, 403, MT, MT)),
+        post(
+            "/meetings/{other_meeting}/cancel/",
+            *(L, L, 403, 403, 403, 403, OTHER_MT, 403, 404, OTHER_MT),
+        ),
+    ],
+    "meetings/<int:pk>/invite/": [
+        post(
+            "/meetings/{meeting}/invite/",
+            *(L, L, 403, 403, 403, 403, MT, 403, MT, MT),
+            mode="members",
+        ),
+        post(
+            "/meetings/{other_meeting}/invite/",
+            *(L, L, 403, 403, 403, 403, OTHER_MT, 403, 404, OTHER_MT),
+            mode="members",
+        ),
+    ],
+    "meetings/<int:pk>/invitees.csv": [
+        get("/meetings/{meeting}/invitees.csv", *(L, L, 403, 403, 403, 403, 200, 403, 200, 200)),
+        get(
+            "/meetings/{other_meeting}/invitees.csv",
+            *(L, L, 403, 403, 403, 403, 200, 403, 404, 200),
+        ),
+    ],
+    # Only an invitee answers, for themselves.
+    "meetings/<int:pk>/rsvp/": [
+        post(
+            "/meetings/{meeting}/rsvp/",
+            *(L, L, 404, 404, "/meetings/{meeting}/", 404, 404, 404, 404, 404),
+            answer="accept",
+        ),
+    ],
+    # The RSVP link and the calendar feed are their own key: whoever holds them may use them.
+    "rsvp/<str:token>/": [
+        get("/rsvp/{token}/", *everyone(200)),
+        post("/rsvp/{token}/", *everyone("/rsvp/{token}/"), answer="maybe"),
+        get("/rsvp/not-a-token/", *everyone(400)),
+    ],
+    "calendar/<str:token>.ics": [
+        get("/calendar/{feed}.ics", *everyone(200)),
+        get("/calendar/not-a-feed.ics", *everyone(404)),
+    ],
+    "me/calendar/": [
+        post("/me/calendar/", *(L, L, 403, 403, "/me/", 403, 403, 403, 403, 403)),
+        get("/me/calendar/", *everyone(405)),
+    ],
+}
+
+# allauth asks for the password again before two-factor settings change (a session opened
+# without signing in, as here, has not given it).
+REAUTH = "/accounts/reauthenticate/"
+# Pages of a sign-in in progress, where there is none: back to sign in, or home if signed in.
+SIGN_IN_FIRST = ("/accounts/login/", "/accounts/login/", *(HOME,) * 8)
+
+ACCOUNTS = {
+    "accounts/login/": [get("/accounts/login/", 200, 200, *(HOME,) * 8)],
+    "accounts/logout/": [get("/accounts/logout/", HOME, HOME, *(200,) * 8)],
+    "accounts/inactive/": [get("/accounts/inactive/", *everyone(200))],
+    "accounts/signup/": [get("/accounts/signup/", 200, 200, *(HOME,) * 8)],
+    "accounts/reauthenticate/": [get("/accounts/reauthenticate/", *signed_in(200))],
+    "accounts/reauthenticate/code/": [get("/accounts/reauthenticate/code/", *signed_in(200))],
+    "accounts/reauthenticate/code/confirm/": [
+        get(
+            "/accounts/reauthenticate/code/confirm/",
+            *signed_in("/accounts/reauthenticate/code/"),
+        )
+    ],
+    "accounts/email/": [get("/accounts/email/", *signed_in(200))],
+    "accounts/confirm-email/": [get("/accounts/confirm-email/", *everyone(200))],
+    "accounts/password/change/": [get("/accounts/password/change/", *signed_in(200))],
+    "accounts/password/set/": [
+        get("/accounts/password/set/", *signed_in("/accounts/password/change/"))
+    ],
+    "accounts/password/reset/": [get("/accounts/password/reset/", *everyone(200))],
+    "accounts/login/code/confirm/": [get("/accounts/login/code/confirm/", *SIGN_IN_FIRST)],
+    "accounts/^confirm-email/(?P<key>[-:\\w]+)/$": [
+        get("/accounts/confirm-email/{confirmation_key}/", *everyone(200)),
+        get("/accounts/confirm-email/not-a-key/", *everyone(200)),
+    ],
+    "accounts/password/reset/key/done/": [
+        get("/accounts/password/reset/key/done/", *everyone(200))
+    ],
+    "accounts/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": [
+        # A good link is put in the session and swapped for one without the key.
+        get(
+            "/accounts/password/reset/key/{reset_key}/",
+            *everyone("/accounts/password/reset/key/{reset_uid}-set-password/"),
+        ),
+        get("/accounts/password/reset/key/1-not-a-key/", *everyone(200)),
+    ],
+    "accounts/password/reset/done/": [get("/accounts/password/reset/done/", *everyone(200))],
+    "accounts/2fa/": [get("/accounts/2fa/", *signed_in(200))],
+    "accounts/2fa/authenticate/": [get("/accounts/2fa/authenticate/", *SIGN_IN_FIRST)],
+    "accounts/2fa/reauthenticate/": [
+        get(
+            "/accounts/2fa/reauthenticate/",
+            *(L, L, *(REAUTH,) * 3, *(200,) * 5),
+        )
+    ],
+    "accounts/2fa/totp/activate/": [get("/accounts/2fa/totp/activate/", *signed_in(REAUTH))],
+    "accounts/2fa/totp/deactivate/": [
+        get(
+            "/accounts/2fa/totp/deactivate/",
+            *(L, L, 404, 404, 404, *(REAUTH,) * 5),
+        )
+    ],
+    "accounts/2fa/recovery-codes/": [get("/accounts/2fa/recovery-codes/", *signed_in(404))],
+    "accounts/2fa/recovery-codes/generate/": [
+        get("/accounts/2fa/recovery-codes/generate/", *signed_in(REAUTH))
+    ],
+    "accounts/2fa/recovery-codes/download/": [
+        get("/accounts/2fa/recovery-codes/download/", *signed_in(404))
+    ],
+}
+
+ADMIN_SITE = {
+    "admin/": [admin("/admin/", 200, 200, 200, 200)],
+    "admin/login/": [admin("/admin/login/", *(ADMIN,) * 4)],
+    # Logging out takes a POST; the admin sends those it does not know home.
+    "admin/logout/": [get("/admin/logout/", *(ADMIN,) * 5, 405, 405, ADMIN, 405, 405)],
+    "admin/password_change/": [admin("/admin/password_change/", *(200,) * 4)],
+    "admin/password_change/done/": [admin("/admin/password_change/done/", *(200,) * 4)],
+    "admin/autocomplete/": [admin("/admin/autocomplete/", *(403,) * 4)],
+    "admin/jsi18n/": [admin("/admin/jsi18n/", *(200,) * 4)],
+    # "View on site" sends staff to the portal's page of the object, which guards itself.
+    "admin/r/<path:content_type_id>/<path:object_id>/": [
+        admin("/admin/r/{city_type}/{city_pk}/", *("/cities/{city}/",) * 4)
+    ],
+    "admin/^(?P<app_label>auth|account|mfa|citizens|sistercities|initiatives)/$": [
+        admin("/admin/citizens/", 404, 200, 404, 200),
+        admin("/admin/initiatives/", 404, 200, 200, 200),
+        admin("/admin/auth/", 404, 404, 404, 200),
+    ],
+    "admin/(?P<url>.*)$": [admin("/admin/no/such/page/", *(404,) * 4)],
+    "admin/citizens/diplomatapplication/<int:pk>/decide/<str:decision>/": [
+        admin("/admin/citizens/diplomatapplication/{application}/decide/approve/", *VIEW),
+    ],
+    "admin/citizens/user/<id>/password/": [
+        admin("/admin/citizens/user/{citizen_a}/password/", *ONLY_SUPERUSER)
+    ],
+    **admin_model(
+        "auth/group",
+        "group",
+        changelist=ONLY_SUPERUSER,
+        add=ONLY_SUPERUSER,
+        change=ONLY_SUPERUSER,
+        delete=ONLY_SUPERUSER,
+        history=ONLY_SUPERUSER,
+    ),
+    **admin_model(
+        "account/emailaddress",
+        "email_address",
+        changelist=ONLY_SUPERUSER,
+        add=ONLY_SUPERUSER,
+        change=ONLY_SUPERUSER,
+        delete=ONLY_SUPERUSER,
+        history=ONLY_SUPERUSER,
+    ),
+    **admin_model(
+        "mfa/authenticator",
+        "authenticator",
+        changelist=ONLY_SUPERUSER,
+        add=ONLY_SUPERUSER,
+        change=ONLY_SUPERUSER,
+        delete=ONLY_SUPERUSER,
+        history=ONLY_SUPERUSER,
+    ),
+    **admin_model(
+        "citizens/diplomatapplication",
+        "application",
+        changelist=VIEW,
+        add=NEVER,
+        change=VIEW,
+        delete=NEVER,
+        history=VIEW,
+    ),
+    **admin_model(
+        "citizens/applicationstatuschange",
+        "status_change",
+        changelist=VIEW,
+        add=NEVER,
+        change=VIEW,
+        delete=NEVER,
+        history=VIEW,
+    ),
+    **admin_model(
+        "citizens/user",
+        "citizen_a",
+        changelist=VIEW,
+        add=ONLY_SUPERUSER,
+        change=VIEW,
+        delete=ONLY_SUPERUSER,
+        history=VIEW,
+    ),
+    **admin_model(
+        "citizens/outgoingemail",
+        "outgoing_email",
+        changelist=VIEW,
+        add=NEVER,
+        change=VIEW,
+        delete=NEVER,
+        history=VIEW,
+    ),
+    **admin_model(
+        "citizens/notification",
+        "notification",
+        changelist=VIEW,
+        add=NEVER,
+        change=VIEW,
+        delete=NEVER,
+        history=VIEW,
+    ),
+    **admin_model(
+        "sistercities/sistercity",
+        "city_pk",
+        changelist=VIEW,
+        add=ONLY_SUPERUSER,
+        change=VIEW,
+        delete=ONLY_SUPERUSER,
+        history=VIEW,
+    ),
+    **admin_model(
+        "sistercities/contactlog",
+        "contact",
+        changelist=VIEW,
+        add=VIEW,
+        change=VIEW,
+        delete=ONLY_SUPERUSER,
+        history=VIEW,
+    ),
+    # Coordinators see their own initiatives, meetings and invitations only. A history page
+    # looks its object up before checking permissions (Django's order): staff with no role
+    # see none of these objects, so theirs is "no such object".
+    **admin_model(
+        "initiatives/initiative",
+        "initiative_pk",
+        changelist=(403, 200, 200, 200),
+        add=(403, 403, 200, 200),
+        change=(403, 200, 200, 200),
+        delete=ONLY_SUPERUSER,
+        history=(ADMIN, 200, 200, 200),
+    ),
+    **admin_model(
+        "initiatives/meeting",
+        "meeting",
+        changelist=(403, 200, 200, 200),
+        add=NEVER,
+        change=(403, 200, 200, 200),
+        delete=NEVER,
+        history=(ADMIN, 200, 200, 200),
+    ),
+    **admin_model(
+        "initiatives/invitation",
+        "invitation",
+        changelist=(403, 200, 200, 200),
+        add=NEVER,
+        change=(403, 200, 200, 200),
+        delete=NEVER,
+        history=(ADMIN, 200, 200, 200),
+    ),
+}
+
+# Someone else's objects in the admin, for the coordinator: the admin does not show them.
+ADMIN_SITE["admin/initiatives/initiative/<path:object_id>/change/"].append(
+    admin("/admin/initiatives/initiative/{other_initiative_pk}/change/", 403, 200, ADMIN, 200)
+)
+ADMIN_SITE["admin/initiatives/meeting/<path:object_id>/change/"].append(
+    admin("/admin/initiatives/meeting/{other_meeting}/change/", 403, 200, ADMIN, 200)
+)
+
+TABLE = {**PORTAL, **ACCOUNTS, **ADMIN_SITE}
+
+
+def url_patterns(patterns=None, prefix=""):
+    """Every pattern of the URL configuration, includes walked, as its full route."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from url_patterns(pattern.url_patterns, route)
+        elif isinstance(pattern, URLPattern):
+            yield route
+
+
+def test_every_url_pattern_is_in_the_table():
+    routes = list(url_patterns())
+    missing = [route for route in routes if route not in TABLE]
+    assert not missing, "URL patterns without an entry in the permission table: " + ", ".join(
+        missing
+    )
+    gone = [route for route in TABLE if route not in routes]
+    assert not gone, "Entries for URL patterns that no longer exist: " + ", ".join(gone)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """One set of people and objects for the whole module, rolled back at its end; each
+    request below runs in a savepoint of its own, so what one role does never shows to the
+    next."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield _build_world()
+        transaction.set_rollback(True)
+
+
+def _build_world():
+    city = SisterCityFactory(name_en="Florence", slug="florence")
+    application = application_in("submitted", user=UserFactory(email="a@example.org"))
+    citizen_a = application.user
+    neda = coordinator("neda@example.org")
+    users = {
+        "unverified": UserFactory(email="unverified@example.org", verified=False),
+        "citizen_a": citizen_a,
+        "citizen_b": UserFactory(email="b@example.org"),
+        "diplomat": application_in("approved", user=diplomat("reza@example.org")).user,
+        "staff": UserFactory(email="staff@example.org", is_staff=True),
+        "reviewer": reviewer("maryam@example.org"),
+        "official": UserFactory(email="official@example.org", roles=[CITY_OFFICIALS]),
+        "coordinator": neda,
+        "superuser": UserFactory(email="root@example.org", is_staff=True, is_superuser=True),
+    }
+    initiative = InitiativeFactory(slug="crafts", coordinator=neda, cities=[city])
+    other_initiative = InitiativeFactory(slug="music", coordinator=coordinator("o@example.org"))
+    Membership.objects.create(initiative=initiative, user=users["diplomat"], state="accepted")
+    request = Membership.objects.create(initiative=initiative, user=diplomat("ali@example.org"))
+    other_request = Membership.objects.create(
+        initiative=other_initiative, user=diplomat("sara@example.org")
+    )
+    meeting = MeetingFactory(initiative=initiative, organiser=neda)
+    other_meeting = MeetingFactory(initiative=other_initiative)
+    invited = invitation(meeting, users["diplomat"])
+    unverified_address = EmailAddress.objects.get(user=users["unverified"])
+    # Signing in changes last_login, on which a password reset token depends: sessions first.
+    sessions = _sessions(users)
+    reset_token = default_token_generator.make_token(citizen_a)
+    keys = {
+        "city": city.slug,
+        "city_pk": city.pk,
+        "city_type": ContentType.objects.get_for_model(city).pk,
+        "contact": ContactLog.objects.create(city=city, date="2025-01-01", note="Call").pk,
+        "application": application.pk,
+        "status_change": application.history.first().pk,
+        "citizen_a": citizen_a.pk,
+        "group": Group.objects.get(name=MUNICIPAL_STAFF).pk,
+        "email_address": EmailAddress.objects.get(user=citizen_a).pk,
+        "authenticator": Authenticator.objects.get(user=neda).pk,
+        "notification": Notification.objects.first().pk,
+        "outgoing_email": OutgoingEmail.objects.first().pk,
+        "initiative": initiative.slug,
+        "initiative_pk": initiative.pk,
+        "other_initiative": other_initiative.slug,
+        "other_initiative_pk": other_initiative.pk,
+        "request": request.pk,
+        "other_request": other_request.pk,
+        "meeting": meeting.pk,
+        "other_meeting": other_meeting.pk,
+        "invitation": invited.pk,
+        "token": rsvp_token(invited),
+        "feed": feeds.reset_calendar_feed(user=users["diplomat"]).token,
+        "confirmation_key": EmailConfirmationHMAC(unverified_address).key,
+        "reset_uid": user_pk_to_url_str(citizen_a),
+        "reset_key": f"{user_pk_to_url_str(citizen_a)}-{reset_token}",
+    }
+    # One client for all: each new one sets up the middleware again, WhiteNoise's file scan
+    # with it, which would take most of the module's time.
+    return keys, sessions, Client(raise_request_exception=False)
+
+
+def _sessions(users) -> dict[str, str | None]:
+    """Each role's session key; the unverified citizen tries to sign in like anyone would."""
+    sessions = {"anonymous": None}
+    for role, user in users.items():
+        client = Client()
+        if role == "unverified":
+            client.post(
+                "/accounts/login/", {"login": user.email, "password": "correct horse battery"}
+            )
+            assert "_auth_user_id" not in client.session
+        else:
+            client.force_login(user)
+        sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return sessions
+
+
+def outcome(client, check: Check, url: str):
+    """The status code, or where a redirect leads (L: to sign in, and back here after)."""
+    response = getattr(client, check.method)(url, check.data)
+    if response.status_code == 302 and response["Location"].startswith("/admin/login/"):
+        # The admin sends everyone it refuses to its login page, which allauth guards:
+        # signed-in people without staff status are refused there, the others sent to sign in.
+        response = client.get(response["Location"])
+    if response.status_code not in (301, 302):
+        return response.status_code
+    location = urlsplit(response["Location"])
+    if location.path == reverse("account_login") and parse_qs(location.query).get("next") == [url]:
+        return L
+    return location.path
+
+
+CHECKS = [(route, check) for route, checks in TABLE.items() for check in checks]
+
+
+@pytest.mark.parametrize(
+    ("route", "check"), CHECKS, ids=[f"{c.method} {c.url}" for _route, c in CHECKS]
+)
+def test_each_role_gets_what_the_table_says(db, world, route, check):
+    keys, sessions, client = world
+    url = check.url.format(**keys)
+    wrong = []
+    for role, expected in zip(ROLES, check.expected, strict=True):
+        client.cookies = SimpleCookie()
+        if sessions[role]:
+            client.cookies[settings.SESSION_COOKIE_NAME] = sessions[role]
+        with transaction.atomic():
+            got = outcome(client, check, url)
+            transaction.set_rollback(True)
+        if isinstance(expected, str) and expected != L:
+            expected = expected.format(**keys)
+        if got != expected:
+            wrong.append(f"{role}: expected {expected}, got {got}")
+    assert not wrong, f"{check.method.upper()} {url}:\n" + "\n".join(wrong)
