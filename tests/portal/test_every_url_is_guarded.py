@@ -105,6 +105,12 @@ def admin_model(model, obj, *, changelist, add, change, delete, history):
     }
 
 
+def dashboards(outcome):
+    """Anonymous sent to sign in; the reviewer (municipal staff), the official and the superuser
+    get `outcome`; everyone else 403."""
+    return (L, L, 403, 403, 403, 403, outcome, outcome, 403, outcome)
+
+
 NONE = (403, 403, 403, 200)  # staff (no role), reviewer, coordinator, superuser
 VIEW = (403, 200, 403, 200)  # the reviewer may look (superusers may do anything)
 ONLY_SUPERUSER = (403, 403, 403, 200)
@@ -128,6 +134,26 @@ PORTAL = {
     "cities/<slug:slug>/": [
         get("/cities/{city}/", *everyone(200)),
         get("/cities/no-such-city/", *everyone(404)),
+    ],
+    # The dashboards: city officials and the municipal staff (superusers too), nobody else.
+    "dashboard/": [get("/dashboard/", *dashboards(200))],
+    "dashboard/tables/<slug:table>.<str:file_format>": [
+        get("/dashboard/tables/cities.csv", *dashboards(200)),
+        get("/dashboard/tables/funnel.xlsx", *dashboards(200)),
+        get("/dashboard/tables/cities.pdf", *dashboards(404)),
+        get("/dashboard/tables/no-such-table.csv", *dashboards(404)),
+    ],
+    "dashboard/cities/<slug:slug>/": [
+        get("/dashboard/cities/{city}/", *dashboards(200)),
+        get("/dashboard/cities/no-such-city/", *dashboards(404)),
+    ],
+    "dashboard/cities/<slug:slug>/tables/<slug:table>.<str:file_format>": [
+        get("/dashboard/cities/{city}/tables/timeline.csv", *dashboards(200)),
+        # The engaged diplomats by name are for the municipal staff only.
+        get(
+            "/dashboard/cities/{city}/tables/diplomats.xlsx",
+            *(L, L, 403, 403, 403, 403, 200, 404, 403, 200),
+        ),
     ],
     # An application is one's own: citizen A's is submitted, so its form is closed to her.
     "apply/": [get("/apply/", L, L, "/me/", 200, "/me/", 200, 200, 200, 200, 200)],
