@@ -100,12 +100,16 @@ class DiplomatApplicationAdmin(admin.ModelAdmin):
     list_filter = [
         "status",
         FieldOfExpertiseFilter,
-        ("preferred_cities", admin.RelatedOnlyFieldListFilter),
+        # Every sister city, not only those someone preferred: finding those read every
+        # application's preferences on each page of the queue.
+        ("preferred_cities", admin.RelatedFieldListFilter),
         LanguageFilter,
         "submitted_at",
     ]
     search_fields = ["full_name_fa", "full_name_latin", "user__email", "phone"]
     ordering = [F("submitted_at").asc(nulls_last=True), "pk"]
+    # The page's own count is enough; a second count of every application is not worth it.
+    show_full_result_count = False
     actions = ["approve_selected", "reject_selected", "request_changes_selected"]
     inlines = [StatusHistoryInline]
     fieldsets = [
