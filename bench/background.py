@@ -76,9 +76,15 @@ def noop_rate(broker_url: str, queue: str, worker: str, tasks: int) -> dict:
 
 
 def fanout(
-    *, base_url: str, cookie: str, meeting: int, invitees: int, smtp: CountingSMTPServer,
-    database, timeout: float = 600,
-) -> dict:  # fmt: skip
+    *,
+    base_url: str,
+    cookie: str,
+    meeting: int,
+    invitees: int,
+    smtp: CountingSMTPServer,
+    database,
+    timeout: float = 600,
+) -> dict:
     """POST the coordinator's "invite the members" and wait until every invitee's e-mail is
     accepted by `smtp` and every invitation is marked sent."""
     started = time.monotonic()
@@ -114,4 +120,3 @@ def fanout(
         "rate": round(messages / seconds, 1),
         "duplicates": smtp.duplicates,
     }
-

@@ -4,9 +4,10 @@ and what the benchmark reads as JSON.
     python -m bench.prepare SCALE [--rebuild] [--check]
 
 Each scale has its own database (`<name>_bench_<scale>` beside DATABASE_URL's) stamped with the
-generator's version (bench.dataset.version(): the generator and the migrations). A stamped,
-current database is reused, after undoing what the last run changed (the fan-out's invitations
-and their notifications, sessions); anything else is dropped and built again. `--check` only
+generator's version (bench.dataset.version()). A stamped, current database is migrated and
+reused, after undoing what the last run changed (the fan-out's invitations and their
+notifications, sessions); anything else (or a database that fails to migrate) is dropped and
+built again. `--check` only
 reports (exit 1 when there is no current data set).
 """
 
@@ -30,8 +31,11 @@ def _connect(url: str, dbname: str | None = None):
     import psycopg
 
     config = environ.Env.db_url_config(url)
-    params = {"dbname": dbname or config["NAME"], "user": config["USER"] or "postgres",
-              "autocommit": True}  # fmt: skip
+    params = {
+        "dbname": dbname or config["NAME"],
+        "user": config["USER"] or "postgres",
+        "autocommit": True,
+    }
     params.update({k: v for k, v in (("host", config["HOST"]), ("port", config["PORT"])) if v})
     params.update(config.get("OPTIONS", {}))
     if config["PASSWORD"]:
@@ -47,9 +51,7 @@ def read_stamp(url: str) -> dict | None:
     except psycopg.OperationalError:
         return None  # no such database yet
     with connection:
-        row = connection.execute(
-            "SELECT to_regclass(%s) IS NOT NULL", [STAMP_TABLE]
-        ).fetchone()
+        row = connection.execute("SELECT to_regclass(%s) IS NOT NULL", [STAMP_TABLE]).fetchone()
         if not row[0]:
             return None
         row = connection.execute(
@@ -58,8 +60,13 @@ def read_stamp(url: str) -> dict | None:
     if row is None:
         return None
     version, scale, built_at, seconds, people = row
-    return {"version": version, "scale": scale, "built_at": built_at.isoformat(),
-            "seconds": seconds, "people": people}  # fmt: skip
+    return {
+        "version": version,
+        "scale": scale,
+        "built_at": built_at.isoformat(),
+        "seconds": seconds,
+        "people": people,
+    }
 
 
 def _recreate(url: str) -> None:
@@ -89,7 +96,6 @@ def _build(url: str, scale: str) -> dict:
     import django
     from django.core.management import call_command
 
-    os.environ["DATABASE_URL"] = url
     django.setup()
     from django.db import connection
 
@@ -127,18 +133,33 @@ def current_version() -> str:
     return dataset.version()
 
 
+def _migrate() -> bool:
+    from django.core.management import call_command
+
+    try:
+        call_command("migrate", verbosity=0, interactive=False)
+    except Exception as error:  # e.g. migrations from another branch: build afresh
+        _err(f"The stored data set does not migrate ({error}); building it again")
+        return False
+    return True
+
+
 def main(argv: list[str]) -> int:
     scale = argv[0]
     url = bench_url(os.environ["DATABASE_URL"], scale)
+    os.environ["DATABASE_URL"] = url
     stamp = read_stamp(url)
     current = stamp is not None and stamp["version"] == current_version()
     if "--check" in argv:
         print(json.dumps({"url": url, **(stamp or {})} if current else {}))
         return 0 if current else 1
-    if current and "--rebuild" not in argv:
+    if current and "--rebuild" not in argv and _migrate():
         _err(f"Reusing the {scale} data set built {stamp['built_at']}")
         _reset(url, stamp)
     else:
+        from django.db import connections
+
+        connections.close_all()
         stamp = _build(url, scale)
     print(json.dumps({"url": url, **stamp}))
     return 0

@@ -18,15 +18,12 @@ def count(pages: list[dict], people: dict) -> dict:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from tests.processes import signed_in_cookie
-
-    users = get_user_model().objects.in_bulk(
-        [people[p["as"]] for p in pages if p.get("as")]
-    )
+    users = get_user_model().objects.in_bulk([people[p["as"]] for p in pages if p.get("as")])
     counts = {}
     for page in pages:
-        cookie = signed_in_cookie(users[people[page["as"]]]) if page.get("as") else ""
-        client = Client(HTTP_COOKIE=cookie) if cookie else Client()
+        client = Client()
+        if page.get("as"):
+            client.force_login(users[people[page["as"]]])
         client.get(page["path"])
         with CaptureQueriesContext(connection) as captured:
             response = client.get(page["path"])

@@ -4,8 +4,18 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-PAGES = ["trivial", "home", "cities", "city", "initiatives", "dashboard", "dashboard_city",
-         "admin_applications", "me", "inbox"]  # fmt: skip
+PAGES = [
+    "trivial",
+    "home",
+    "cities",
+    "city",
+    "initiatives",
+    "dashboard",
+    "dashboard_city",
+    "admin_applications",
+    "me",
+    "inbox",
+]
 DASHBOARDS = {"dashboard", "dashboard_city"}
 PUBLIC_AND_PERSONAL = {"home", "cities", "city", "initiatives", "me", "inbox"}
 MAX_QUERIES = 10
@@ -21,24 +31,47 @@ def targets(results: dict) -> list[dict]:
         if name in DASHBOARDS or name in PUBLIC_AND_PERSONAL:
             floor = 0.5 if name in DASHBOARDS else 0.3
             ratio = page.get("ratio")
-            checks.append({"target": f"{name}: ≥ {floor} × trivial rps", "value": ratio,
-                           "met": None if ratio is None else ratio >= floor})  # fmt: skip
+            checks.append(
+                {
+                    "target": f"{name}: ≥ {floor} × trivial rps",
+                    "value": ratio,
+                    "met": None if ratio is None else ratio >= floor,
+                }
+            )
         queries = [page.get("queries_small"), page.get("queries_full")]
         measured = [q for q in queries if q is not None]
-        checks.append({
-            "target": f"{name}: queries ≤ {MAX_QUERIES} and the same at both scales",
-            "value": queries,
-            "met": None if not measured else (
-                max(measured) <= MAX_QUERIES and (None in queries or len(set(queries)) == 1)),
-        })  # fmt: skip
+        checks.append(
+            {
+                "target": f"{name}: queries ≤ {MAX_QUERIES} and the same at both scales",
+                "value": queries,
+                "met": None
+                if not measured
+                else (max(measured) <= MAX_QUERIES and (None in queries or len(set(queries)) == 1)),
+            }
+        )
     fan = results.get("fanout") or {}
-    checks.append({"target": "fan-out ≥ 0.8 × no-op task rate", "value": fan.get("ratio"),
-                   "met": None if fan.get("ratio") is None else fan["ratio"] >= 0.8})
-    checks.append({"target": "no message sent twice", "value": fan.get("duplicates"),
-                   "met": None if fan.get("duplicates") is None else fan["duplicates"] == 0})
+    checks.append(
+        {
+            "target": "fan-out ≥ 0.8 × no-op task rate",
+            "value": fan.get("ratio"),
+            "met": None if fan.get("ratio") is None else fan["ratio"] >= 0.8,
+        }
+    )
+    checks.append(
+        {
+            "target": "no message sent twice",
+            "value": fan.get("duplicates"),
+            "met": None if fan.get("duplicates") is None else fan["duplicates"] == 0,
+        }
+    )
     for role, mb in (results.get("memory_mb") or {}).items():
-        checks.append({"target": f"{role} process RSS < {MAX_RSS_MB} MB", "value": mb,
-                       "met": None if mb is None else mb < MAX_RSS_MB})
+        checks.append(
+            {
+                "target": f"{role} process RSS < {MAX_RSS_MB} MB",
+                "value": mb,
+                "met": None if mb is None else mb < MAX_RSS_MB,
+            }
+        )
     return checks
 
 
@@ -59,9 +92,15 @@ def table(results: dict) -> str:
     ]
     for name in PAGES:
         page = results["pages"].get(name, {})
-        row = [name, _fmt(page.get("rps")), _fmt(page.get("p50_ms")), _fmt(page.get("p95_ms")),
-               _fmt(page.get("ratio"), 2), _fmt(page.get("queries_small")),
-               _fmt(page.get("queries_full"))]  # fmt: skip
+        row = [
+            name,
+            _fmt(page.get("rps")),
+            _fmt(page.get("p50_ms")),
+            _fmt(page.get("p95_ms")),
+            _fmt(page.get("ratio"), 2),
+            _fmt(page.get("queries_small")),
+            _fmt(page.get("queries_full")),
+        ]
         if page.get("note"):
             row[0] += f" ({page['note']})"
         lines.append("| " + " | ".join(row) + " |")
@@ -106,8 +145,13 @@ def chart(results: dict, path: Path) -> None:
     image = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
     font, small = _font(15), _font(12)
-    draw.text((20, 15), f"Requests/s relative to the trivial view — {results['scale']} scale, "
-              f"{results['date'][:10]}, {results['commit']}", fill="black", font=font)  # fmt: skip
+    draw.text(
+        (20, 15),
+        f"Requests/s relative to the trivial view — {results['scale']} scale, "
+        f"{results['date'][:10]}, {results['commit']}",
+        fill="black",
+        font=font,
+    )
     for target, colour in ((0.3, "#c0392b"), (0.5, "#e67e22"), (0.8, "#8e44ad"), (1.0, "#555")):
         x = left + int(scale_w * target)
         for y in range(top - 10, height - 40, 8):
@@ -121,6 +165,10 @@ def chart(results: dict, path: Path) -> None:
             continue
         colour = "#2c7fb8" if name != "fan-out / no-op" else "#31a354"
         draw.rectangle([left, y, left + int(scale_w * min(ratio, 1.2)), y + bar_h], fill=colour)
-        draw.text((left + int(scale_w * min(ratio, 1.2)) + 6, y + 5), f"{ratio:.2f}",
-                  fill="black", font=small)  # fmt: skip
+        draw.text(
+            (left + int(scale_w * min(ratio, 1.2)) + 6, y + 5),
+            f"{ratio:.2f}",
+            fill="black",
+            font=small,
+        )
     image.save(path)

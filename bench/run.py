@@ -62,10 +62,15 @@ def _say(message: str) -> None:
 def _prepare(scale: str, *extra: str) -> dict | None:
     result = subprocess.run(
         [PYTHON, "-m", "bench.prepare", scale, *extra],
-        cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": "diplomacy_portal.settings",
-                       "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-prepare"},
-        stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "diplomacy_portal.settings",
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-prepare",
+        },
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     if result.returncode != 0:
         if "--check" in extra:
             return None
@@ -82,10 +87,16 @@ def _pages(people: dict) -> list[dict]:
         {"name": "city", "path": f"/cities/{people['city']}/"},
         {"name": "initiatives", "path": "/initiatives/"},
         {"name": "dashboard", "path": "/dashboard/", "as": "official"},
-        {"name": "dashboard_city", "path": f"/dashboard/cities/{people['city']}/",
-         "as": "official"},  # fmt: skip
-        {"name": "admin_applications", "path": "/admin/citizens/diplomatapplication/",
-         "as": "staff"},  # fmt: skip
+        {
+            "name": "dashboard_city",
+            "path": f"/dashboard/cities/{people['city']}/",
+            "as": "official",
+        },
+        {
+            "name": "admin_applications",
+            "path": "/admin/citizens/diplomatapplication/",
+            "as": "staff",
+        },
         {"name": "me", "path": "/me/", "as": "diplomat"},
         {"name": "inbox", "path": "/inbox/", "as": "diplomat"},
     ]
@@ -95,9 +106,12 @@ def _count_queries(stamp: dict, log_dir: Path) -> dict:
     plan = log_dir / f"queries-{stamp['scale']}.json"
     plan.write_text(json.dumps({"pages": _pages(stamp["people"]), "people": stamp["people"]}))
     result = subprocess.run(
-        [PYTHON, "-m", "bench.queries", str(plan)], cwd=ROOT, stdout=subprocess.PIPE, text=True,
+        [PYTHON, "-m", "bench.queries", str(plan)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
         env={**os.environ, "DATABASE_URL": stamp["url"]},
-    )  # fmt: skip
+    )
     if result.returncode != 0:
         sys.exit(f"Counting the queries at {stamp['scale']} scale failed")
     return json.loads(result.stdout)
@@ -200,8 +214,10 @@ def _probe(base_url: str, pages: list[dict]) -> None:
         if status == 404 and page["name"].startswith("dashboard"):
             page["missing"] = True
         elif status != 200:
-            sys.exit(f"{page['name']} ({page['path']}) answered {status} "
-                     f"{headers.get('Location', '')}\n{body[:1000]}")  # fmt: skip
+            sys.exit(
+                f"{page['name']} ({page['path']}) answered {status} "
+                f"{headers.get('Location', '')}\n{body[:1000]}"
+            )
 
 
 def main(argv: list[str]) -> int:
@@ -235,10 +251,15 @@ def main(argv: list[str]) -> int:
         if page.get("as"):
             page["cookie"] = signed_in_cookie(users[stamp["people"][page["as"]]])
     smtp = background.CountingSMTPServer().start()
-    env = {**os.environ, "EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}",
-           "PATH": f"{Path(PYTHON).parent}{os.pathsep}{os.environ.get('PATH', '')}"}  # fmt: skip
-    _say(f"Starting gunicorn ({args.web_workers} workers) and a Celery worker "
-         f"(prefork, {args.worker_concurrency})")  # fmt: skip
+    env = {
+        **os.environ,
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}",
+        "PATH": f"{Path(PYTHON).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
+    _say(
+        f"Starting gunicorn ({args.web_workers} workers) and a Celery worker "
+        f"(prefork, {args.worker_concurrency})"
+    )
     web, base_url = start_web(env, log_dir, workers=args.web_workers, threads=1)
     worker = start_worker(env, log_dir, concurrency=args.worker_concurrency, loglevel="WARNING")
     memory = MemoryWatch({"web": web.popen.pid, "worker": worker.popen.pid})
@@ -253,10 +274,13 @@ def main(argv: list[str]) -> int:
         _say(f"Fan-out to {stamp['people']['fanout_invitees']} invitees")
         coordinator = User.objects.get(pk=stamp["people"]["coordinator"])
         fan = background.fanout(
-            base_url=base_url, cookie=signed_in_cookie(coordinator),
+            base_url=base_url,
+            cookie=signed_in_cookie(coordinator),
             meeting=stamp["people"]["fanout_meeting"],
-            invitees=stamp["people"]["fanout_invitees"], smtp=smtp, database=connection,
-        )  # fmt: skip
+            invitees=stamp["people"]["fanout_invitees"],
+            smtp=smtp,
+            database=connection,
+        )
     finally:
         peak = memory.stop()
         worker.stop()
@@ -267,26 +291,40 @@ def main(argv: list[str]) -> int:
     results["targets"] = report.targets(results)
     args.output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     report.chart(results, args.output.with_suffix(".png"))
-    _say("\n" + report.table(results) + "\n\nTargets (issue 6):\n"
-         + report.target_lines(results["targets"]))  # fmt: skip
-    _say(f"\nWrote {args.output.relative_to(ROOT)} and its chart; took {results['seconds']} s; "
-         f"logs in {log_dir.relative_to(ROOT)}")  # fmt: skip
+    _say(
+        "\n"
+        + report.table(results)
+        + "\n\nTargets (issue 6):\n"
+        + report.target_lines(results["targets"])
+    )
+    _say(
+        f"\nWrote {args.output.relative_to(ROOT)} and its chart; took {results['seconds']} s; "
+        f"logs in {log_dir.relative_to(ROOT)}"
+    )
     return 0
 
 
 def _load(base_url: str, pages: list[dict], args, log_dir: Path) -> dict:
-    plan = {"host": base_url, "users": args.users, "rounds": args.rounds, "burst": args.burst,
-            "warmup": args.warmup, "pages": [{k: p.get(k) for k in ("name", "path", "cookie")}
-                                             for p in pages]}  # fmt: skip
+    plan = {
+        "host": base_url,
+        "users": args.users,
+        "rounds": args.rounds,
+        "burst": args.burst,
+        "warmup": args.warmup,
+        "pages": [{k: p.get(k) for k in ("name", "path", "cookie")} for p in pages],
+    }
     seconds = len(pages) * (args.warmup + args.rounds * args.burst)
-    _say(f"Load: {len(pages)} pages × {args.rounds} rounds × {args.burst} s, {args.users} "
-         f"readers (about {seconds:.0f} s)")  # fmt: skip
+    _say(
+        f"Load: {len(pages)} pages × {args.rounds} rounds × {args.burst} s, {args.users} "
+        f"readers (about {seconds:.0f} s)"
+    )
     (log_dir / "load-plan.json").write_text(json.dumps(plan))
     out = log_dir / "load.json"
     subprocess.run(
         [PYTHON, "-m", "bench.load", str(log_dir / "load-plan.json"), str(out)],
-        cwd=ROOT, check=True,
-    )  # fmt: skip
+        cwd=ROOT,
+        check=True,
+    )
     return json.loads(out.read_text())
 
 
@@ -302,7 +340,8 @@ def _results(args, stamp, pages, load, queries, noop, fan, peak) -> dict:
             "rps": measured.get("rps"),
             "p50_ms": measured.get("p50_ms"),
             "p95_ms": measured.get("p95_ms"),
-            "ratio": round(measured["rps"] / trivial, 3) if measured.get("rps") and trivial
+            "ratio": round(measured["rps"] / trivial, 3)
+            if measured.get("rps") and trivial
             else None,
             "requests": measured.get("requests"),
             "failures": measured.get("failures"),
@@ -317,10 +356,15 @@ def _results(args, stamp, pages, load, queries, noop, fan, peak) -> dict:
         "commit": _commit(),
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": _machine(),
-        "settings": {"web_workers": args.web_workers, "web_threads": 1,
-                     "worker_concurrency": args.worker_concurrency, "readers": args.users,
-                     "rounds": args.rounds, "burst_seconds": args.burst,
-                     "data_set_built": stamp["built_at"]},  # fmt: skip
+        "settings": {
+            "web_workers": args.web_workers,
+            "web_threads": 1,
+            "worker_concurrency": args.worker_concurrency,
+            "readers": args.users,
+            "rounds": args.rounds,
+            "burst_seconds": args.burst,
+            "data_set_built": stamp["built_at"],
+        },
         "pages": results_pages,
         "fanout": {
             "messages": fan["messages"],
