@@ -172,3 +172,18 @@ def chart(results: dict, path: Path) -> None:
             font=small,
         )
     image.save(path)
+
+
+def main(argv: list[str]) -> int:
+    """Print a results file's table (Markdown, for the README): python -m bench.report FILE"""
+    import json
+
+    results = json.loads(Path(argv[0]).read_text())
+    print(table(results) + "\n\nTargets (issue 6):\n" + target_lines(results["targets"]))
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv[1:]))
