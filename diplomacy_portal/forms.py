@@ -80,3 +80,11 @@ def _field_id(field) -> str:
     if field is None:
         return ""
     return field.id_for_label or (field.subwidgets[0].id_for_label if field.subwidgets else "")
+
+
+class LongSelect(forms.Select):
+    """A select that writes its options in one loop. Django's own includes a template for each
+    option, which made a list of 200 sister cities most of the initiatives page's time; the
+    HTML is the same."""
+
+    template_name = "diplomacy_portal/widgets/select.html"
