@@ -44,6 +44,9 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--web-workers", type=int, default=4, help="gunicorn processes")
     parser.add_argument("--worker-concurrency", type=int, default=2, help="Celery processes")
     parser.add_argument("--noop-tasks", type=int, help="no-op tasks for the ceiling")
+    parser.add_argument(
+        "--strict", action="store_true", help="exit with status 1 when a target is missed"
+    )
     args = parser.parse_args(argv)
     for key, value in DEFAULTS[args.scale].items():
         name = "noop_tasks" if key == "noop" else key
@@ -289,6 +292,8 @@ def main(argv: list[str]) -> int:
     results = _results(args, stamp, pages, load, queries, noop, fan, peak)
     results["seconds"] = round(time.monotonic() - started, 1)
     results["targets"] = report.targets(results)
+    args.output = args.output.resolve()
+    args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     report.chart(results, args.output.with_suffix(".png"))
     _say(
@@ -298,10 +303,11 @@ def main(argv: list[str]) -> int:
         + report.target_lines(results["targets"])
     )
     _say(
-        f"\nWrote {args.output.relative_to(ROOT)} and its chart; took {results['seconds']} s; "
+        f"\nWrote {args.output} and its chart; took {results['seconds']} s; "
         f"logs in {log_dir.relative_to(ROOT)}"
     )
-    return 0
+    missed = [check["target"] for check in results["targets"] if check["met"] is False]
+    return 1 if args.strict and missed else 0
 
 
 def _load(base_url: str, pages: list[dict], args, log_dir: Path) -> dict:
