@@ -38,6 +38,15 @@ def targets(results: dict) -> list[dict]:
                     "met": None if ratio is None else ratio >= floor,
                 }
             )
+        if name in DASHBOARDS and results["scale"] == "full":
+            p95 = page.get("uncached_p95_ms")
+            checks.append(
+                {
+                    "target": f"{name}: uncached p95 < 1000 ms",
+                    "value": p95,
+                    "met": None if p95 is None else p95 < 1000,
+                }
+            )
         queries = [page.get("queries_small"), page.get("queries_full")]
         measured = [q for q in queries if q is not None]
         checks.append(

@@ -45,6 +45,12 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--worker-concurrency", type=int, default=2, help="Celery processes")
     parser.add_argument("--noop-tasks", type=int, help="no-op tasks for the ceiling")
     parser.add_argument(
+        "--uncached",
+        nargs="*",
+        default=["dashboard", "dashboard_city"],
+        help="pages also timed with an empty cache before each request (default: dashboards)",
+    )
+    parser.add_argument(
         "--strict", action="store_true", help="exit with status 1 when a target is missed"
     )
     args = parser.parse_args(argv)
@@ -207,6 +213,34 @@ def _commit() -> str:
     return commit + ("-dirty" if dirty else "")
 
 
+def _uncached(base_url: str, pages: list[dict], names: list[str], samples: int) -> dict:
+    """p95 of each named page when its data is not cached: each request follows the removal
+    of every cache entry (keys under the portal's cache prefix only; the broker's keys in the
+    same Redis stay)."""
+    import redis
+    from django.conf import settings
+
+    from tests.processes import http
+
+    client = redis.Redis.from_url(os.environ["REDIS_URL"])
+    pattern = f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:*"
+    results = {}
+    for page in pages:
+        if page["name"] not in names or page.get("missing"):
+            continue
+        timings = []
+        for _ in range(samples):
+            keys = list(client.scan_iter(match=pattern, count=1000))
+            if keys:
+                client.delete(*keys)
+            started = time.perf_counter()
+            http(base_url, "GET", page["path"], cookie=page.get("cookie", ""))
+            timings.append((time.perf_counter() - started) * 1000)
+        timings.sort()
+        results[page["name"]] = round(timings[min(int(0.95 * samples), samples - 1)], 1)
+    return results
+
+
 def _probe(base_url: str, pages: list[dict]) -> None:
     """Read each page once: a page that is not there yet (the dashboards before their branch is
     merged) is recorded as missing; any other answer than 200 stops the benchmark."""
@@ -270,6 +304,7 @@ def main(argv: list[str]) -> int:
     try:
         _probe(base_url, pages)
         load = _load(base_url, [p for p in pages if not p.get("missing")], args, log_dir)
+        uncached = _uncached(base_url, pages, args.uncached, samples=20)
         _say(f"No-op tasks ({args.noop_tasks})")
         noop = background.noop_rate(
             os.environ["REDIS_URL"], os.environ["CELERY_QUEUE"], worker.name, args.noop_tasks
@@ -289,7 +324,7 @@ def main(argv: list[str]) -> int:
         worker.stop()
         web.stop()
         smtp.stop()
-    results = _results(args, stamp, pages, load, queries, noop, fan, peak)
+    results = _results(args, stamp, pages, load, uncached, queries, noop, fan, peak)
     results["seconds"] = round(time.monotonic() - started, 1)
     results["targets"] = report.targets(results)
     args.output = args.output.resolve()
@@ -334,7 +369,7 @@ def _load(base_url: str, pages: list[dict], args, log_dir: Path) -> dict:
     return json.loads(out.read_text())
 
 
-def _results(args, stamp, pages, load, queries, noop, fan, peak) -> dict:
+def _results(args, stamp, pages, load, uncached, queries, noop, fan, peak) -> dict:
     trivial = (load.get("trivial") or {}).get("rps")
     results_pages = {}
     for page in pages:
@@ -354,6 +389,8 @@ def _results(args, stamp, pages, load, queries, noop, fan, peak) -> dict:
             "queries_small": queries.get("small", {}).get(name),
             "queries_full": queries.get("full", {}).get(name),
         }
+        if name in uncached:
+            entry["uncached_p95_ms"] = uncached[name]
         if page.get("missing"):
             entry["note"] = "not built yet (404)"
         results_pages[name] = entry
