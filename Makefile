@@ -5,13 +5,17 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test setup lint clean
+.PHONY: run test bench setup lint clean
 
 run: setup
 	$(PY) scripts/dev.py run
 
 test: setup
 	$(PY) scripts/dev.py test $(PYTEST_ARGS)
+
+# The benchmark (README, "Benchmark"): BENCH_ARGS="--scale small" for a quick run.
+bench: setup
+	$(PY) scripts/dev.py bench $(BENCH_ARGS)
 
 setup: $(VENV)/.installed static/vendor/.copied .data/messages.stamp
 

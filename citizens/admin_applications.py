@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Count, F
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import linebreaksbr
@@ -55,13 +56,32 @@ class LanguageFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         names = dict(LanguageSkill.LANGUAGE_CHOICES)
-        spoken = LanguageSkill.objects.values_list("language", flat=True).distinct()
+        spoken = _languages_spoken()
         return sorted(((code, names.get(code, code)) for code in spoken), key=lambda c: str(c[1]))
 
     def queryset(self, request, queryset):
         if self.value():
             return queryset.filter(languages__language=self.value())
         return queryset
+
+
+def _languages_spoken() -> list[str]:
+    """The languages anyone speaks, each found with one step down the language index (a
+    "loose index scan"): SELECT DISTINCT read every language skill of every applicant."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH RECURSIVE spoken AS (
+                SELECT min(language) AS language FROM citizens_languageskill
+                UNION ALL
+                SELECT (SELECT min(language) FROM citizens_languageskill
+                        WHERE language > spoken.language)
+                FROM spoken WHERE spoken.language IS NOT NULL
+            )
+            SELECT language FROM spoken WHERE language IS NOT NULL
+            """
+        )
+        return [language for (language,) in cursor.fetchall()]
 
 
 class StatusHistoryInline(admin.TabularInline):
@@ -100,12 +120,16 @@ class DiplomatApplicationAdmin(admin.ModelAdmin):
     list_filter = [
         "status",
         FieldOfExpertiseFilter,
-        ("preferred_cities", admin.RelatedOnlyFieldListFilter),
+        # Every sister city, not only those someone preferred: finding those read every
+        # application's preferences on each page of the queue.
+        ("preferred_cities", admin.RelatedFieldListFilter),
         LanguageFilter,
         "submitted_at",
     ]
     search_fields = ["full_name_fa", "full_name_latin", "user__email", "phone"]
     ordering = [F("submitted_at").asc(nulls_last=True), "pk"]
+    # The page's own count is enough; a second count of every application is not worth it.
+    show_full_result_count = False
     actions = ["approve_selected", "reject_selected", "request_changes_selected"]
     inlines = [StatusHistoryInline]
     fieldsets = [
@@ -213,7 +237,8 @@ class DiplomatApplicationAdmin(admin.ModelAdmin):
         return format_html_join(" · ", '<a href="{}" target="_blank">{}</a>', links) or "—"
 
     def changelist_view(self, request, extra_context=None):
-        counts = dict(DiplomatApplication.objects.values_list("status").annotate(n=Count("pk")))
+        # Count("*"), not Count("pk"): the status index alone answers it.
+        counts = dict(DiplomatApplication.objects.values_list("status").annotate(n=Count("*")))
         extra_context = {
             **(extra_context or {}),
             "status_counts": [

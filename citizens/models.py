@@ -271,6 +271,8 @@ class DiplomatApplication(models.Model):
         permissions = [("decide_application", _("Can approve, reject or return applications"))]
         indexes = [
             models.Index(fields=["status", "submitted_at"], name="application_queue"),
+            # The review queue's order (oldest submission first, drafts last) and its pages.
+            models.Index(fields=["submitted_at", "id"], name="application_queue_order"),
         ]
 
     def __str__(self):

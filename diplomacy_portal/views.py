@@ -2,7 +2,7 @@ import logging
 
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import check_for_language
 from django.views import i18n
@@ -70,3 +70,10 @@ def healthz(request):
     healthy = all(state == "ok" for state in checks.values())
     body = {"status": "ok" if healthy else "unavailable", **checks}
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+@never_cache
+def livez(request):
+    """200 while this process answers: a liveness probe that asks neither the database nor the
+    broker (/healthz does). It passes every middleware, so the benchmark uses it as its ceiling."""
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")

@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from citizens.models import LanguageSkill, User
-from diplomacy_portal.forms import CalendarDateField
+from diplomacy_portal.forms import CalendarDateField, LongSelect
 from sistercities.models import CooperationField, SisterCity
 
 from .models import Initiative, Meeting
@@ -19,11 +19,15 @@ from .services.meetings import meeting_problems
 
 
 class CityChoiceField(forms.ModelChoiceField):
+    widget = LongSelect
+
     def label_from_instance(self, city):
         return city.name
 
 
 class InitiativeChoiceField(forms.ModelChoiceField):
+    widget = LongSelect
+
     def label_from_instance(self, initiative):
         return initiative.title
 

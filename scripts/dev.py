@@ -4,6 +4,7 @@
     python scripts/dev.py test [ARGS...]   # the test suite (pytest ARGS)
     python scripts/dev.py manage ARGS...   # any manage.py command against the same services
     python scripts/dev.py totp             # the demo accounts' current two-factor code
+    python scripts/dev.py bench [ARGS...]  # the benchmark (bench/run.py; --help for ARGS)
 
 DATABASE_URL / REDIS_URL from the environment win. Otherwise `test` uses a Postgres and a
 Redis answering on their usual local ports, and both commands fall back to an embedded Postgres
@@ -210,6 +211,9 @@ def main(argv: list[str]) -> int:
         return run()
     if command == "test":
         return test(rest)
+    if command == "bench":
+        env = services_environment(prefer_local=False)
+        return subprocess.run([PYTHON, "-m", "bench.run", *rest], env=env, cwd=ROOT).returncode
     if command == "totp":
         print(totp())
         return 0

@@ -102,8 +102,10 @@ class Process:
             self.kill()
 
 
-def start_worker(env: dict[str, str], log_dir: Path, concurrency: int = 2) -> Process:
-    """A `celery worker`; returns once it answers a ping."""
+def start_worker(
+    env: dict[str, str], log_dir: Path, concurrency: int = 2, loglevel: str = "INFO"
+) -> Process:
+    """A `celery worker` (its node name in `.name`); returns once it answers a ping."""
     name = f"test-{uuid.uuid4().hex[:8]}@localhost"
     worker = Process(
         [
@@ -119,11 +121,12 @@ def start_worker(env: dict[str, str], log_dir: Path, concurrency: int = 2) -> Pr
             f"--concurrency={concurrency}",
             "--without-mingle",
             "--without-gossip",
-            "--loglevel=INFO",
+            f"--loglevel={loglevel}",
         ],
         env,
         log_dir / f"worker-{name.split('@')[0]}.log",
     ).start()
+    worker.name = name
     # Not the current app: the tasks this test process queues must keep using the portal's.
     app = Celery(broker=env.get("CELERY_BROKER_URL") or env["REDIS_URL"], set_as_current=False)
     deadline = time.monotonic() + 40
@@ -166,7 +169,9 @@ def collect_static(folder: Path) -> Path:
     return folder
 
 
-def start_web(env: dict[str, str], log_dir: Path) -> tuple[Process, str]:
+def start_web(
+    env: dict[str, str], log_dir: Path, workers: int = 2, threads: int = 4
+) -> tuple[Process, str]:
     """gunicorn serving the portal; returns once it accepts connections, with its base URL.
 
     `env` needs STATIC_ROOT with collected files (see collect_static and the `static_root`
@@ -181,9 +186,9 @@ def start_web(env: dict[str, str], log_dir: Path) -> tuple[Process, str]:
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            "2",
+            str(workers),
             "--threads",
-            "4",
+            str(threads),
             "--timeout",
             "60",
         ],

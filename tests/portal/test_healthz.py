@@ -32,3 +32,14 @@ def test_healthz_names_the_database_when_it_does_not_answer(client, monkeypatch)
     assert response.status_code == 503
     assert response.json()["database"] == "unavailable"
     assert response.json()["broker"] == "ok"
+
+
+@pytest.mark.django_db
+def test_livez_answers_without_asking_the_database_or_the_broker(
+    client, settings, django_assert_num_queries
+):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nobody answers there
+    with django_assert_num_queries(0):
+        response = client.get("/livez")
+    assert response.status_code == 200
+    assert response.content == b"ok"
