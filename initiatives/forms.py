@@ -6,8 +6,6 @@ import zoneinfo
 from django import forms
 from django.core.validators import validate_email
 from django.db.models.functions import Lower
-from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from citizens.models import LanguageSkill, User
@@ -70,26 +68,6 @@ def _time_zones() -> list[tuple[str, str]]:
     return [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
 
-class FlatSelect(forms.Select):
-    """A select whose options are written out directly: rendered through Django's template per
-    option, the ~600 time zones took most of the meeting form's rendering time."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option["value"], " selected" if option["selected"] else "", option["label"])
-                for _group, group_options, _index in widget["optgroups"]
-                for option in group_options
-            ),
-        )
-        return format_html(
-            '<select name="{}"{}>{}</select>', name, flatatt(widget["attrs"]), options
-        )
-
-
 class MeetingForm(forms.Form):
     """A meeting's details; the day may be typed in the Solar Hijri calendar."""
 
@@ -117,7 +95,7 @@ class MeetingForm(forms.Form):
     end_time = forms.TimeField(
         label=_("Ends at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
-    timezone = forms.ChoiceField(label=_("Time zone"), initial="Asia/Tehran", widget=FlatSelect)
+    timezone = forms.ChoiceField(label=_("Time zone"), initial="Asia/Tehran", widget=LongSelect)
     place = forms.CharField(label=_("Place"), max_length=300, required=False)
     online_link = forms.URLField(
         label=_("Online link"), required=False, assume_scheme="https", max_length=200
