@@ -146,7 +146,8 @@ def inbox(request):
 @require_POST
 @login_required
 def inbox_read(request):
-    ids = [int(i) for i in request.POST.getlist("notification") if i.isdigit()]
+    # ASCII digits only: "²" is a digit to isdigit(), not to int().
+    ids = [int(i) for i in request.POST.getlist("notification") if i.isascii() and i.isdigit()]
     notifications.mark_read(user=request.user, notification_ids=ids or None)
     back = request.POST.get("next", "")
     if back.startswith("/") and url_has_allowed_host_and_scheme(

@@ -43,7 +43,8 @@ class CalendarDateField(forms.DateField):
         if isinstance(value, datetime.date):
             return value
         parts = re.split(r"[-/.\s]+", l10n.western_digits(str(value)).strip())
-        if len(parts) != 3 or not all(part.isdigit() for part in parts):
+        # isdigit() alone lets "²" through, which int() refuses.
+        if len(parts) != 3 or not all(part.isascii() and part.isdigit() for part in parts):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         year, month, day = (int(part) for part in parts)
         try:
