@@ -10,8 +10,10 @@ PY := $(VENV)/bin/python
 run: setup
 	$(PY) scripts/dev.py run
 
+# Two pytest processes, a test file each at a time: much of the suite waits on browsers, workers
+# and servers, so two keep both cores busy. `PYTEST_ARGS="-n 0"` runs in one process.
 test: setup
-	$(PY) scripts/dev.py test $(PYTEST_ARGS)
+	$(PY) scripts/dev.py test -n 2 --dist loadfile $(PYTEST_ARGS)
 
 # The benchmark (README, "Benchmark"): BENCH_ARGS="--scale small" for a quick run.
 bench: setup
