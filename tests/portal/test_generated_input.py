@@ -44,6 +44,17 @@ TEXT = st.text(max_size=200) | st.sampled_from(
 VALUE = TEXT | st.lists(TEXT, max_size=3)
 
 
+def answered_in_full(response, query) -> bool:
+    """A page answered (200), or sent back without the parameters that carry a NUL character,
+    which no filter can use (diplomacy_portal.middleware.NullCharacterQueryMiddleware)."""
+    values = [
+        v for value in query.values() for v in (value if isinstance(value, list) else [value])
+    ]
+    if response.status_code == 302:
+        return any("\x00" in value for value in [*query, *values])
+    return response.status_code == 200
+
+
 def form_data(fields):
     """Dicts over the form's own field names plus fields it does not offer."""
     names = st.sampled_from(
