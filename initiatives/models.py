@@ -211,6 +211,10 @@ class Meeting(models.Model):
         indexes = [
             # Upcoming meetings (initiative pages, reminders) are read by status and start.
             models.Index(fields=["status", "starts_at"], name="meeting_upcoming"),
+            # A sister city's meetings, directly or through its initiatives, latest first (the
+            # dashboards' health of every city).
+            models.Index(fields=["city", "starts_at"], name="meeting_by_city"),
+            models.Index(fields=["initiative", "starts_at"], name="meeting_by_initiative"),
         ]
 
     def __str__(self):

@@ -134,3 +134,11 @@ def test_cached_figures_save_the_queries(client, staff, settings):
     warm = _count(client, "/dashboard/?status=active")
 
     assert warm < cold - 10
+
+
+@pytest.mark.django_db
+def test_the_database_does_not_compile_queries_just_in_time():
+    # PostgreSQL's JIT spent 2.6 s compiling the health query at city scale (make bench).
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
