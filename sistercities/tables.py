@@ -53,14 +53,20 @@ class Table:
     rows: list[list] = field(default_factory=list)
     # The first column names each row (a <th scope="row">).
     row_headers: bool = True
+    # At most this many rows on the page (the downloads have them all); None: every row.
+    page_rows: int | None = None
 
     @property
     def body(self) -> list[list[tuple[str, object]]]:
         """Each row's cells with the kind of their column, for the template."""
         return [
             [(c.kind, value) for c, value in zip(self.columns, row, strict=True)]
-            for row in self.rows
+            for row in self.rows[: self.page_rows]
         ]
+
+    @property
+    def cut_short(self) -> bool:
+        return self.page_rows is not None and len(self.rows) > self.page_rows
 
 
 def plain(value):

@@ -196,6 +196,8 @@ def _engaged_diplomats(city) -> Table:
     return Table(
         slug="diplomats",
         title=_("Engaged diplomats"),
+        # A busy city has thousands: the page shows the first, the downloads all of them.
+        page_rows=100,
         columns=[Column(_("Name")), Column(_("Fields")), Column(_("Initiatives"), NUMBER)],
         rows=[
             [

@@ -8,8 +8,9 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
+from initiatives.models import Initiative, Membership
 from sistercities.models import ContactLog
-from tests.factories import SisterCityFactory
+from tests.factories import SisterCityFactory, UserFactory
 
 from .conftest import days_ago, make_initiative, make_meeting
 
@@ -100,3 +101,24 @@ def test_text_that_looks_like_a_formula_stays_text(client, staff, cities):
     (cell,) = [c for row in sheet.iter_rows() for c in row if "HYPERLINK" in str(c.value)]
     assert cell.data_type == "s"
     assert cell.value == '=HYPERLINK("http://x")'
+
+
+def test_a_busy_citys_page_shows_the_first_hundred_diplomats_and_the_download_has_all(
+    client, staff, cities
+):
+    florence, _kazan = cities
+    crafts = Initiative.objects.get(slug="crafts")
+    people = UserFactory.create_batch(103)
+    Membership.objects.bulk_create(
+        Membership(initiative=crafts, user=person, state=Membership.State.ACCEPTED)
+        for person in people
+    )
+    client.force_login(staff)
+
+    html = client.get("/dashboard/cities/florence/").content.decode()
+    rows = _csv(client.get("/dashboard/cities/florence/tables/diplomats.csv"))
+
+    table = html.split('id="table-diplomats"')[1].split('class="dashboard-table')[0]
+    assert table.count('<th scope="row">') == 100
+    assert "The first 100 of 103 are shown; the downloads have them all." in table
+    assert len(rows) == 1 + 103
