@@ -126,6 +126,7 @@ MT, OTHER_MT = "/meetings/{meeting}/", "/meetings/{other_meeting}/"
 PORTAL = {
     "": [get("/", *everyone(200))],
     "healthz": [get("/healthz", *everyone(200))],
+    "livez": [get("/livez", *everyone(200))],
     "i18n/setlang/": [
         post("/i18n/setlang/", *everyone(HOME), language="fa", next="/"),
         get("/i18n/setlang/", *everyone(405)),
