@@ -3,10 +3,12 @@ import time
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import DisallowedRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.defaults import bad_request
 
 from citizens.roles import is_privileged
 
@@ -79,11 +81,11 @@ class NullCharacterQueryMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        tainted = any(
+        tainted = request.method in ("GET", "HEAD") and any(
             "\x00" in key or any("\x00" in value for value in values)
             for key, values in request.GET.lists()
         )
-        if tainted and request.method in ("GET", "HEAD"):
+        if tainted:
             clean = request.GET.copy()
             for key in list(clean):
                 values = [value for value in clean.getlist(key) if "\x00" not in value]
@@ -91,7 +93,11 @@ class NullCharacterQueryMiddleware:
                     del clean[key]
                 else:
                     clean.setlist(key, values)
-            messages.warning(request, _("Part of the address was not valid and was ignored."))
             query = clean.urlencode()
-            return redirect(request.path + ("?" + query if query else ""))
+            try:
+                response = redirect(request.path + ("?" + query if query else ""))
+            except DisallowedRedirect as exc:  # longer than Django redirects to
+                return bad_request(request, exc)
+            messages.warning(request, _("Part of the address was not valid and was ignored."))
+            return response
         return self.get_response(request)

@@ -84,3 +84,13 @@ def test_an_address_too_long_to_come_back_to_gets_the_friendly_400_page(client):
 
     assert response.status_code == 400
     assert "The request could not be understood" in page(response, "en", "ltr")
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_an_address_too_long_to_redirect_to_gets_the_friendly_400_page(client):
+    response = client.get("/cities/", {"page": "\x00", "q": "a" * 17_000})
+
+    assert response.status_code == 400
+    assert "The request could not be understood" in page(response, "en", "ltr")
+    # The warning belongs to a redirect that never happened: the next page does not show it.
+    assert "Part of the address" not in client.get("/cities/").content.decode()

@@ -52,6 +52,12 @@ def answered_in_full(response, query) -> bool:
     ]
     if response.status_code == 302:
         return any("\x00" in value for value in [*query, *values])
+    if response.status_code == 400:
+        # Sent back without them, the address would still be longer than Django redirects to.
+        return (
+            len(urlencode(query, doseq=True)) > 16_000
+            and "The request could not be understood" in response.content.decode()
+        )
     return response.status_code == 200
 
 
