@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils.translation import check_for_language
+from django.utils.translation import check_for_language, get_language
 from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -12,13 +12,22 @@ from kombu import Connection
 
 from citizens.services.accounts import set_preferred_language
 from sistercities.models import SisterCity
+from sistercities.selectors import cities_version
+
+from . import fragments
 
 logger = logging.getLogger(__name__)
 
 
 def home(request):
-    cities = SisterCity.objects.order_by("established_year", "name_en")
-    return render(request, "home.html", {"cities": cities})
+    cities_section = fragments.shared(
+        request,
+        key=f"home-cities:{cities_version()}:{get_language()}",
+        template="_home_cities.html",
+        context=lambda: {"cities": SisterCity.objects.order_by("established_year", "name_en")},
+        timeout=settings.PUBLIC_LIST_CACHE_SECONDS,
+    )
+    return render(request, "home.html", {"cities_section": cities_section})
 
 
 def csrf_failure(request, reason=""):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from citizens.models import User
 
 from .models import ContactLog, SisterCity
-from .selectors.health import with_health
+from .selectors.health import health_rows
 
 # city slug: days ago of each meeting held with it (working sessions, mostly online)
 DEMO_MEETINGS_HELD = {
@@ -85,13 +85,13 @@ def mark_demo_fading() -> None:
     without telling anyone: loading the demo sends no e-mail."""
     after = timedelta(days=settings.CITY_FADING_AFTER_DAYS + 1)
     zone = timezone.get_current_timezone()
-    fading = with_health(SisterCity.objects.filter(fading_since__isnull=True)).filter(
-        is_fading=True
-    )
-    for pk, last_activity in fading.values_list("pk", "last_activity"):
+    for row in health_rows(SisterCity.objects.filter(fading_since__isnull=True)):
+        if not row["is_fading"]:
+            continue
+        last_activity = row["last_activity"]
         since = (
             datetime.datetime.combine(last_activity + after, datetime.time(6), zone)
             if last_activity
             else timezone.now()
         )
-        SisterCity.objects.filter(pk=pk).update(fading_since=since)
+        SisterCity.objects.filter(pk=row["pk"]).update(fading_since=since)

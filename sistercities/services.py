@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .models import SisterCity
-from .selectors.health import with_health
+from .selectors import cities_changed
+from .selectors.health import health_rows
 
 BUNDLED_CITIES = Path(__file__).resolve().parent / "data" / "isfahan_sister_cities.csv"
 FACT_COLUMNS = [
@@ -48,6 +49,8 @@ def import_sister_cities(*, path: Path = BUNDLED_CITIES) -> tuple[int, int]:
             elif any(getattr(city, key) != value for key, value in facts.items()):
                 SisterCity.objects.filter(pk=city.pk).update(**facts)
                 updated += 1
+    if updated:
+        cities_changed()  # update() sends no signal
     return created, updated
 
 
@@ -55,14 +58,14 @@ def record_fading_cities(*, today: datetime.date | None = None) -> tuple[int, in
     """Mark the cities that started fading, telling the staff and their coordinators once, and
     clear the mark of those with activity again; return (marked, cleared)."""
     today = today or timezone.localdate()
-    fading = with_health(SisterCity.objects.all(), today=today).filter(is_fading=True)
+    fading = [row for row in health_rows(SisterCity.objects.all(), today=today) if row["is_fading"]]
     cleared = (
         SisterCity.objects.filter(fading_since__isnull=False)
-        .exclude(pk__in=fading.values("pk"))
+        .exclude(pk__in=[row["pk"] for row in fading])
         .update(fading_since=None)
     )
-    newly = fading.filter(fading_since__isnull=True).values_list("pk", flat=True)
-    marked = sum(_mark_fading(city_id=pk, today=today) for pk in list(newly))
+    newly = [row["pk"] for row in fading if row["fading_since"] is None]
+    marked = sum(_mark_fading(city_id=pk, today=today) for pk in newly)
     return marked, cleared
 
 
@@ -78,21 +81,21 @@ def _mark_fading(*, city_id: int, today: datetime.date) -> bool:
     from citizens.roles import MUNICIPAL_STAFF
     from citizens.services.notifications import notify
 
-    city = with_health(SisterCity.objects.filter(pk=city_id), today=today).get()
+    (city,) = health_rows(SisterCity.objects.filter(pk=city_id), today=today)
     recipients = (
         User.objects.filter(is_active=True)
-        .filter(Q(groups__name=MUNICIPAL_STAFF) | Q(coordinated_initiatives__cities=city))
+        .filter(Q(groups__name=MUNICIPAL_STAFF) | Q(coordinated_initiatives__cities=city_id))
         .distinct()
     )
     notify(
         recipients=list(recipients),
         kind=Notification.Kind.CITY_FADING,
         context={
-            "city": city.name_en,
-            "city_fa": city.name_fa,
+            "city": city["name_en"],
+            "city_fa": city["name_fa"],
             "after_days": settings.CITY_FADING_AFTER_DAYS,
-            "last_activity": city.last_activity.isoformat() if city.last_activity else "",
+            "last_activity": city["last_activity"].isoformat() if city["last_activity"] else "",
         },
-        url=reverse("sistercities:dashboard-city", args=[city.slug]),
+        url=reverse("sistercities:dashboard-city", args=[city["slug"]]),
     )
     return True

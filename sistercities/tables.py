@@ -53,20 +53,21 @@ class Table:
     rows: list[list] = field(default_factory=list)
     # The first column names each row (a <th scope="row">).
     row_headers: bool = True
-    # At most this many rows on the page (the downloads have them all); None: every row.
-    page_rows: int | None = None
+    # How many rows there are in all when `rows` holds only the first of them (a page's table;
+    # its download has them all); None: `rows` is every row.
+    total: int | None = None
 
     @property
     def body(self) -> list[list[tuple[str, object]]]:
         """Each row's cells with the kind of their column, for the template."""
         return [
             [(c.kind, value) for c, value in zip(self.columns, row, strict=True)]
-            for row in self.rows[: self.page_rows]
+            for row in self.rows
         ]
 
     @property
     def cut_short(self) -> bool:
-        return self.page_rows is not None and len(self.rows) > self.page_rows
+        return self.total is not None and self.total > len(self.rows)
 
 
 def plain(value):

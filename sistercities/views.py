@@ -2,8 +2,10 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 
 from citizens.roles import MUNICIPAL_STAFF, has_role
+from diplomacy_portal import fragments
 from diplomacy_portal.l10n import is_persian
 
 from . import selectors
@@ -35,10 +37,20 @@ def _map_data(cities) -> dict:
     }
 
 
-def city_list(request):
+def _city_list_context() -> dict:
     cities = list(selectors.public_cities())
-    context = {"cities": cities, "map_data": _map_data(cities)}
-    return render(request, "sistercities/city_list.html", context)
+    return {"cities": cities, "map_data": _map_data(cities)}
+
+
+def city_list(request):
+    body = fragments.shared(
+        request,
+        key=f"city-list:{selectors.cities_version()}:{get_language()}",
+        template="sistercities/_city_list_body.html",
+        context=_city_list_context,
+        timeout=settings.PUBLIC_LIST_CACHE_SECONDS,
+    )
+    return render(request, "sistercities/city_list.html", {"body": body})
 
 
 def city_detail(request, slug):
@@ -70,8 +82,20 @@ def _export(table: Table | None, file_format: str, filename: str):
 def dashboard(request):
     form = DashboardFilterForm(request.GET)
     filters = form.filters()
-    context = {"form": form, "filters": filters, **dashboard_selectors.overview(**filters)}
-    return render(request, "sistercities/dashboard.html", context)
+    # Rendering thousands of table cells costs far more than reading the cached figures: the
+    # rendered tables are kept as long as the figures.
+    body = fragments.shared(
+        request,
+        key=dashboard_selectors.overview_key(**filters),
+        template="sistercities/_dashboard_body.html",
+        context=lambda: {
+            "form": form,
+            "filters": filters,
+            **dashboard_selectors.overview(**filters),
+        },
+        timeout=settings.DASHBOARD_CACHE_SECONDS,
+    )
+    return render(request, "sistercities/dashboard.html", {"body": body})
 
 
 @_dashboard_view
@@ -81,20 +105,28 @@ def dashboard_export(request, table, file_format):
     return _export(tables.get(table), file_format, f"dashboard-{table}")
 
 
-def _city_overview(request, slug) -> tuple[SisterCity, dict]:
+@_dashboard_view
+def dashboard_city(request, slug):
     city = get_object_or_404(SisterCity, slug=slug)
     # Names of the diplomats engaged with a city are for the municipal staff, not officials.
     with_names = has_role(request.user, MUNICIPAL_STAFF)
-    return city, city_selectors.city_overview(city=city, with_names=with_names)
-
-
-@_dashboard_view
-def dashboard_city(request, slug):
-    city, data = _city_overview(request, slug)
-    return render(request, "sistercities/dashboard_city.html", {"city": city, **data})
+    body = fragments.shared(
+        request,
+        key=city_selectors.city_overview_key(city=city, with_names=with_names),
+        template="sistercities/_dashboard_city_body.html",
+        context=lambda: {
+            "city": city,
+            **city_selectors.city_overview(city=city, with_names=with_names),
+        },
+        timeout=settings.DASHBOARD_CACHE_SECONDS,
+    )
+    return render(request, "sistercities/dashboard_city.html", {"city": city, "body": body})
 
 
 @_dashboard_view
 def dashboard_city_export(request, slug, table, file_format):
-    city, data = _city_overview(request, slug)
-    return _export(data["tables"].get(table), file_format, f"{city.slug}-{table}")
+    city = get_object_or_404(SisterCity, slug=slug)
+    whole = city_selectors.city_table(
+        city=city, slug=table, with_names=has_role(request.user, MUNICIPAL_STAFF)
+    )
+    return _export(whole, file_format, f"{city.slug}-{table}")

@@ -1,3 +1,7 @@
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import F, QuerySet
 
 from ..models import ContactLog, SisterCity
@@ -15,3 +19,18 @@ def recent_contacts(*, city: SisterCity, limit: int = 10) -> list[ContactLog]:
         .only("date", "kind", "note")
         .order_by("-date", "-created_at")[:limit]
     )
+
+
+VERSION_KEY = "sistercities:version"
+
+
+def cities_version() -> str:
+    """Changes whenever a sister city does: the public lists' cached parts are kept under it."""
+    return cache.get_or_set(VERSION_KEY, lambda: uuid.uuid4().hex, None)
+
+
+def cities_changed() -> None:
+    """A new version now, and again once the change is committed: a reader between the two may
+    have kept the old lists under the first new version."""
+    cache.delete(VERSION_KEY)
+    transaction.on_commit(lambda: cache.delete(VERSION_KEY))

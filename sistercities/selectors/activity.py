@@ -142,24 +142,6 @@ def health_badge(level: str) -> Badge:
     return Badge(str(HEALTH_LABELS[level]()), level)
 
 
-HEALTH_VALUES = [
-    "slug",
-    "name_en",
-    "name_fa",
-    "status",
-    "latitude",
-    "longitude",
-    "fading_since",
-    "last_activity",
-    "days_since_activity",
-    "active_initiatives",
-    "engaged_diplomats",
-    "meetings_last_year",
-    "is_fading",
-    "health",
-]
-
-
 def map_data(rows: list[dict], *, link) -> dict:
     """What static/js/city_map.js draws, each city's marker coloured by its health."""
     home = settings.HOME_CITY

@@ -3,7 +3,8 @@
 import datetime
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -12,7 +13,6 @@ from django.utils.translation import gettext as _
 from ..models import ContactLog, CooperationField, SisterCity
 from ..tables import DATE, NUMBER, Column, Link, Table
 from .activity import (
-    HEALTH_VALUES,
     activity_chart,
     activity_table,
     cached,
@@ -25,25 +25,41 @@ from .activity import (
     monthly_activity,
 )
 from .health import (
+    health_rows,
     held_meetings,
     initiative_activity_day,
     meetings_of,
-    with_health,
 )
 
 RECENT = 25  # meetings listed each way, timeline entries
+# A busy city has thousands of initiatives and engaged diplomats: its page lists the first of
+# them, its downloads all of them.
+PAGE_ROWS = 100
+
+
+def city_overview_key(*, city: SisterCity, with_names: bool) -> str:
+    """What the cache keeps a city's figures under: per day, language and audience."""
+    return f"city:{city.pk}:{get_language()}:{timezone.localdate()}:{int(with_names)}"
 
 
 def city_overview(*, city: SisterCity, with_names: bool) -> dict:
     """Everything /dashboard/cities/<slug>/ shows, cached per city, language and audience."""
+    key = city_overview_key(city=city, with_names=with_names)
     today = timezone.localdate()
-    key = f"city:{city.pk}:{get_language()}:{today}:{int(with_names)}"
     return cached(key, lambda: _build_city(city, today, with_names))
 
 
+def city_table(*, city: SisterCity, slug: str, with_names: bool) -> Table | None:
+    """The whole of one of the city page's tables, for its download; None if there is none."""
+    if slug == "initiatives":
+        return _city_initiatives(city, limit=None)
+    if slug == "diplomats":
+        return _engaged_diplomats(city, limit=None) if with_names else None
+    return city_overview(city=city, with_names=with_names)["tables"].get(slug)
+
+
 def _build_city(city: SisterCity, today, with_names: bool) -> dict:
-    health = with_health(SisterCity.objects.filter(pk=city.pk), today=today)
-    health = health.values(*HEALTH_VALUES).get()
+    (health,) = health_rows(SisterCity.objects.filter(pk=city.pk), today=today)
     starts = month_starts(today)
     trend = activity_table(
         "trend", _("Activity per month"), starts, monthly_activity(starts=starts[0], city=city)
@@ -68,21 +84,31 @@ def _build_city(city: SisterCity, today, with_names: bool) -> dict:
     }
 
 
-def _city_initiatives(city) -> Table:
+def _first(rows, limit: int | None) -> tuple[list, int | None]:
+    """The first `limit` of `rows` (a queryset) and how many there are in all; every row and
+    None without a limit."""
+    if limit is None:
+        return list(rows), None
+    return list(rows[:limit]), rows.count()
+
+
+def _city_initiatives(city, *, limit: int | None = PAGE_ROWS) -> Table:
     from initiatives.models import Initiative, Membership
 
     fields, statuses = dict(CooperationField.choices), dict(Initiative.Status.choices)
-    rows = (
+    rows, total = _first(
         Initiative.objects.filter(cities=city)
         .annotate(
             members=Count("memberships", filter=Q(memberships__state=Membership.State.ACCEPTED))
         )
-        .order_by("status", "title_en")
-        .values("slug", "title_en", "title_fa", "field", "status", "starts_on", "members")
+        .order_by("status", "title_en", "pk")
+        .values("slug", "title_en", "title_fa", "field", "status", "starts_on", "members"),
+        limit,
     )
     return Table(
         slug="initiatives",
         title=_("Initiatives"),
+        total=total,
         columns=[
             Column(_("Initiative")),
             Column(_("Field")),
@@ -110,8 +136,23 @@ def _city_meetings(city, *, upcoming: bool) -> Table:
     from initiatives.models import Invitation, Meeting
 
     now = timezone.now()
+
+    def invitations(**conditions):
+        # A subquery per meeting listed: counted for the 25 shown, not for every meeting of a
+        # busy city before the limit, as a join with GROUP BY would.
+        return Coalesce(
+            Subquery(
+                Invitation.objects.filter(meeting=OuterRef("pk"), **conditions)
+                .order_by()
+                .values("meeting")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            0,
+        )
+
     answered = {
-        state: Count("invitations", filter=Q(invitations__state=state), distinct=True)
+        state: invitations(state=state)
         for state in (Invitation.State.ACCEPTED, Invitation.State.DECLINED)
     }
     if upcoming:
@@ -126,7 +167,7 @@ def _city_meetings(city, *, upcoming: bool) -> Table:
         )
     rows = (
         meetings.filter(meetings_of(city))
-        .annotate(invited=Count("invitations", distinct=True), **answered)
+        .annotate(invited=invitations(), **answered)
         .values("pk", "title", "starts_at", "kind", "invited", *answered)[:RECENT]
     )
     kinds = dict(Meeting.Kind.choices)
@@ -181,23 +222,23 @@ def _engaged_by_field(city) -> Table:
     )
 
 
-def _engaged_diplomats(city) -> Table:
+def _engaged_diplomats(city, *, limit: int | None = PAGE_ROWS) -> Table:
     """Names, for the municipal staff only."""
     labels = dict(CooperationField.choices)
-    rows = (
-        _engagements(city)
-        .values("user", "user__first_name", "user__last_name", "user__email")
+    engagements = _engagements(city)
+    rows = list(
+        engagements.values("user", "user__first_name", "user__last_name", "user__email")
         .annotate(
             fields=ArrayAgg("initiative__field", distinct=True, default=[]),
             initiatives=Count("initiative", distinct=True),
         )
-        .order_by("user__last_name", "user__first_name", "user__email")
+        .order_by("user__last_name", "user__first_name", "user__email")[:limit]
     )
+    total = None if limit is None else engagements.values("user").distinct().count()
     return Table(
         slug="diplomats",
         title=_("Engaged diplomats"),
-        # A busy city has thousands: the page shows the first, the downloads all of them.
-        page_rows=100,
+        total=total,
         columns=[Column(_("Name")), Column(_("Fields")), Column(_("Initiatives"), NUMBER)],
         rows=[
             [

@@ -16,7 +16,6 @@ from diplomacy_portal.l10n import is_persian
 from ..models import CooperationField, SisterCity
 from ..tables import DATE, NUMBER, PERCENT, Column, Link, Table
 from .activity import (
-    HEALTH_VALUES,
     activity_chart,
     activity_table,
     cached,
@@ -28,17 +27,16 @@ from .activity import (
     month_starts,
     monthly_activity,
 )
-from .health import (
-    with_health,
-)
+from .health import health_rows
 
+# The health table's sort keys and the row figure each sorts by (then by name).
 SORTS = {
-    "name": ("name_en",),
-    "status": ("status", "name_en"),
-    "days": (F("days_since_activity").asc(nulls_last=True), "name_en"),
-    "initiatives": ("active_initiatives", "name_en"),
-    "diplomats": ("engaged_diplomats", "name_en"),
-    "meetings": ("meetings_last_year", "name_en"),
+    "name": "name",
+    "status": "status",
+    "days": "days_since_activity",
+    "initiatives": "active_initiatives",
+    "diplomats": "engaged_diplomats",
+    "meetings": "meetings_last_year",
 }
 DEFAULT_SORT = "-days"
 
@@ -86,41 +84,43 @@ def _health_table(rows: list[dict], sort: str) -> Table:
     )
 
 
-def city_health(*, status: str = "", fading_only: bool = False, sort: str = DEFAULT_SORT):
-    """Every city's health row, filtered and sorted in SQL."""
-    cities = with_health(SisterCity.objects.all())
-    if status:
-        cities = cities.filter(status=status)
-    if fading_only:
-        cities = cities.filter(is_fading=True)
-    key = sort.lstrip("-")
-    order = list(SORTS.get(key, SORTS["days"]))
-    if is_persian() and order[-1] == "name_en":
-        order[-1] = "name_fa"
-    if sort.startswith("-"):
-        first = order[0]
-        order[0] = (
-            F("days_since_activity").desc(nulls_first=True)
-            if key == "days"
-            else f"-{first}"
-            if isinstance(first, str)
-            else first
-        )
-    return list(cities.order_by(*order).values(*HEALTH_VALUES))
+def city_health(
+    rows: list[dict], *, status: str = "", fading_only: bool = False, sort: str = DEFAULT_SORT
+) -> list[dict]:
+    """The health rows (health_rows) of the cities asked for, in the order asked for: by name
+    within equal figures, and a city with no activity yet counted as the most neglected."""
+    name = "name_fa" if is_persian() else "name_en"
+    key = SORTS.get(sort.lstrip("-"), SORTS["days"])
+    key = name if key == "name" else key
+    chosen = [
+        row
+        for row in rows
+        if (not status or row["status"] == status) and (row["is_fading"] or not fading_only)
+    ]
+    chosen.sort(key=lambda row: row[name])
+    # Python's sort is stable, reversed too: the names stay A to Z within equal figures.
+    chosen.sort(
+        key=lambda row: (row[key] is None, 0 if row[key] is None else row[key]),
+        reverse=sort.startswith("-"),
+    )
+    return chosen
 
 
-def headline_figures(*, today: datetime.date) -> dict:
-    """The figures at the top of /dashboard/ (six queries)."""
+def headline_figures(*, today: datetime.date, cities: list[dict]) -> dict:
+    """The figures at the top of /dashboard/, `cities` being every city's health row (five
+    queries)."""
     from citizens.models import DiplomatApplication, User
     from initiatives.models import Initiative, Invitation, Meeting
 
     now = timezone.now()
-    status_counts = {
-        status: Count("pk", filter=Q(status=status)) for status in SisterCity.Status.values
+    city_counts = {
+        "cities": len(cities),
+        "fading": sum(row["is_fading"] for row in cities),
+        **{
+            status: sum(row["status"] == status for row in cities)
+            for status in SisterCity.Status.values
+        },
     }
-    cities = with_health(SisterCity.objects.all(), today=today).aggregate(
-        cities=Count("pk"), fading=Count("pk", filter=Q(is_fading=True)), **status_counts
-    )
     Status = DiplomatApplication.Status
     decided = Q(status__in=[Status.APPROVED, Status.REJECTED], decided_at__isnull=False)
     decided &= Q(submitted_at__isnull=False)
@@ -147,7 +147,7 @@ def headline_figures(*, today: datetime.date) -> dict:
         .order_by("-n", "field")
     ]
     return {
-        "cities": cities,
+        "cities": city_counts,
         "applications": applications,
         "diplomats": User.objects.filter(diplomat_since__isnull=False, is_active=True).count(),
         "initiatives_by_field": by_field,
@@ -269,27 +269,29 @@ def _series_chart(table: Table, kind: str = "bar", stacked: bool = True, horizon
     }
 
 
+def overview_key(*, status: str = "", fading_only: bool = False, sort: str = DEFAULT_SORT) -> str:
+    """What the cache keeps /dashboard/'s figures under: per day, language and filter."""
+    today = timezone.localdate()
+    return f"overview:{get_language()}:{today}:{status}:{int(fading_only)}:{sort}"
+
+
 def overview(*, status: str = "", fading_only: bool = False, sort: str = DEFAULT_SORT) -> dict:
     """Everything /dashboard/ shows, cached per language and filter."""
+    key = overview_key(status=status, fading_only=fading_only, sort=sort)
     today = timezone.localdate()
-    key = f"overview:{get_language()}:{today}:{status}:{int(fading_only)}:{sort}"
     return cached(key, lambda: _build_overview(today, status, fading_only, sort))
 
 
 def _build_overview(today, status, fading_only, sort) -> dict:
-    figures = headline_figures(today=today)
+    every_city = health_rows(SisterCity.objects.all(), today=today)
+    figures = headline_figures(today=today, cities=every_city)
     starts = month_starts(today)
     activity = activity_table(
         "activity", _("Activity per month"), starts, monthly_activity(starts=starts[0])
     )
     funnel = _funnel_table(figures["applications"])
     fields = _fields_per_city_table()
-    every_city = city_health()
-    health = (
-        every_city
-        if (not status and not fading_only and sort == DEFAULT_SORT)
-        else city_health(status=status, fading_only=fading_only, sort=sort)
-    )
+    health = city_health(every_city, status=status, fading_only=fading_only, sort=sort)
     return {
         "figures": figures,
         "tables": {

@@ -1,53 +1,29 @@
-"""A sister city's health, derived from its activity in SQL: a meeting held, an initiative started
-or updated, a contact logged. Nothing here is typed in by anyone."""
+"""A sister city's health, derived from its activity: a meeting held, an initiative started or
+updated, a contact logged. Nothing here is typed in by anyone."""
 
 import datetime
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db.models import (
-    BooleanField,
     Case,
-    CharField,
+    Count,
     DateField,
     F,
     Func,
     IntegerField,
-    OuterRef,
+    Max,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest, TruncDate
-from django.db.models.lookups import LessThan
+from django.db.models.functions import Greatest, TruncDate
 from django.utils import timezone
 
 from ..models import ContactLog, SisterCity
 
 ALIVE, QUIET, FADING, SUSPENDED = "alive", "quiet", "fading", "suspended"
-
-
-class SubqueryCount(Subquery):
-    """The number of rows a correlated subquery returns (0 when none)."""
-
-    template = "(SELECT count(*) FROM (%(subquery)s) _rows)"
-    output_field = IntegerField()
-
-
-class Latest(Func):
-    """MAX of the rows a subquery reads, without the GROUP BY an aggregate would bring."""
-
-    function = "MAX"
-
-
-class DaysBetween(Func):
-    """`later - earlier` for two dates: Postgres answers in whole days."""
-
-    template = "(%(expressions)s)"
-    arg_joiner = " - "
-    output_field = IntegerField()
 
 
 class MonthBucket(Func):
@@ -76,83 +52,106 @@ def meetings_of(city) -> Q:
     return Q(city=city) | Q(initiative__cities=city)
 
 
-def held_meetings_of(city, **conditions) -> tuple[QuerySet, QuerySet]:
-    """A city's held meetings in two parts, directly and through its initiatives (a meeting is
-    of one or the other): apart, each is read from an index; as one OR across the join, Postgres
-    reads every meeting once per city."""
-    held = held_meetings().filter(**conditions)
-    return held.filter(city=city), held.filter(initiative__cities=city)
-
-
-def initiative_activity_day(today: datetime.date):
+def initiative_activity_day(today: datetime.date, prefix: str = ""):
     """An initiative's last activity: the day it was last updated, or started if that is later
-    (a start date still ahead is not activity yet)."""
-    started = Case(When(starts_on__lte=today, then="starts_on"), output_field=DateField())
-    return Greatest(TruncDate("updated_at"), started, output_field=DateField())
+    (a start date still ahead is not activity yet). `prefix` reaches the initiative through a
+    relation, e.g. "initiative__"."""
+    starts_on = f"{prefix}starts_on"
+    started = Case(When(**{f"{starts_on}__lte": today}, then=starts_on), output_field=DateField())
+    return Greatest(TruncDate(f"{prefix}updated_at"), started, output_field=DateField())
 
 
-def with_health(cities: QuerySet[SisterCity], *, today: datetime.date | None = None) -> QuerySet:
-    """`cities` annotated with last_activity, days_since_activity, active_initiatives,
-    engaged_diplomats, meetings_last_year, is_fading and health; one SQL query."""
+CITY_VALUES = [
+    "pk",
+    "slug",
+    "name_en",
+    "name_fa",
+    "status",
+    "latitude",
+    "longitude",
+    "fading_since",
+]
+
+
+def health_rows(cities: QuerySet[SisterCity], *, today: datetime.date | None = None) -> list[dict]:
+    """Each of `cities` as a dict of CITY_VALUES with its last_activity, days_since_activity,
+    active_initiatives, engaged_diplomats, meetings_last_year, is_fading and health.
+
+    Six queries whatever the number of cities: each kind of activity is aggregated for all the
+    cities at once (GROUP BY city), one pass over its table, then joined up here. Per-city
+    subqueries did the same in one statement, but repeated per city and per use of a figure."""
     from initiatives.models import Initiative, Membership
 
     today = today or timezone.localdate()
-    city = OuterRef("pk")
-    # MAX over the rows rather than the first of them sorted: through the initiatives, that is
-    # one index look-up per initiative instead of a walk down every meeting by date.
-    last_meetings = [
-        Subquery(meetings.order_by().values(day=TruncDate(Latest("starts_at"))))
-        for meetings in held_meetings_of(city)
-    ]
-    last_initiative = (
-        Initiative.objects.filter(cities=city)
-        .order_by()
-        .values(day=Latest(initiative_activity_day(today), output_field=DateField()))
-    )
-    last_contact = (
-        ContactLog.objects.filter(city=city, date__lte=today).order_by("-date").values("date")[:1]
-    )
+    rows = list(cities.values(*CITY_VALUES))
+    chosen = cities.values("pk")
     year_ago = timezone.now() - datetime.timedelta(days=365)
-    directly_last_year, through_initiatives_last_year = (
-        SubqueryCount(meetings.values("pk"))
-        for meetings in held_meetings_of(city, starts_at__gte=year_ago)
+    last_year = Count("pk", filter=Q(starts_at__gte=year_ago))
+    direct, through_initiatives = (
+        {
+            row["of_city"]: row
+            for row in meetings.values(of_city=F(city))
+            .annotate(last=Max("starts_at"), last_year=last_year)
+            .order_by()
+        }
+        for meetings, city in [
+            (held_meetings().filter(city__in=chosen), "city"),
+            (held_meetings().filter(initiative__cities__in=chosen), "initiative__cities"),
+        ]
+    )
+    initiatives = {
+        row["of_city"]: row
+        for row in Initiative.cities.through.objects.filter(sistercity__in=chosen)
+        .values(of_city=F("sistercity"))
+        .annotate(
+            last=Max(initiative_activity_day(today, "initiative__")),
+            active=Count("pk", filter=Q(initiative__status=Initiative.Status.ACTIVE)),
+        )
+        .order_by()
+    }
+    contacts = dict(
+        ContactLog.objects.filter(city__in=chosen, date__lte=today)
+        .values_list("city")
+        .annotate(Max("date"))
+        .order_by()
+    )
+    engaged = dict(
+        Membership.objects.filter(initiative__cities__in=chosen, state=Membership.State.ACCEPTED)
+        .exclude(initiative__status=Initiative.Status.COMPLETED)
+        .values_list("initiative__cities")
+        .annotate(Count("user", distinct=True))
+        .order_by()
     )
     cutoff = today - datetime.timedelta(days=fading_after_days())
-    # Django writes `last_activity` out in full wherever it is used (four subqueries each time):
-    # one comparison here, with no activity at all counting as long ago, rather than two.
-    silent_since_cutoff = LessThan(
-        Coalesce(F("last_activity"), Value(datetime.date.min)), Value(cutoff)
-    )
     quiet_cutoff = today - datetime.timedelta(days=fading_after_days() // 2)
-    return cities.annotate(
-        last_activity=Greatest(
-            *last_meetings,
-            Subquery(last_initiative),
-            Subquery(last_contact),
-            output_field=DateField(),
-        ),
-        days_since_activity=DaysBetween(Value(today, output_field=DateField()), "last_activity"),
-        active_initiatives=SubqueryCount(
-            Initiative.objects.filter(cities=city, status=Initiative.Status.ACTIVE).values("pk")
-        ),
-        engaged_diplomats=SubqueryCount(
-            Membership.objects.filter(initiative__cities=city, state=Membership.State.ACCEPTED)
-            .exclude(initiative__status=Initiative.Status.COMPLETED)
-            .values("user")
-            .distinct()
-        ),
-        meetings_last_year=directly_last_year + through_initiatives_last_year,
-        is_fading=Case(
-            When(status=SisterCity.Status.SUSPENDED, then=Value(False)),
-            When(silent_since_cutoff, then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        ),
-        health=Case(
-            When(status=SisterCity.Status.SUSPENDED, then=Value(SUSPENDED)),
-            When(silent_since_cutoff, then=Value(FADING)),
-            When(last_activity__lt=quiet_cutoff, then=Value(QUIET)),
-            default=Value(ALIVE),
-            output_field=CharField(),
-        ),
-    )
+    none = {"last": None, "last_year": 0, "active": 0}
+    for row in rows:
+        pk = row["pk"]
+        meeting_days = [
+            timezone.localdate(found["last"])
+            for found in (direct.get(pk, none), through_initiatives.get(pk, none))
+            if found["last"]
+        ]
+        days = [*meeting_days, initiatives.get(pk, none)["last"], contacts.get(pk)]
+        last = max((day for day in days if day), default=None)
+        silent = last is None or last < cutoff
+        suspended = row["status"] == SisterCity.Status.SUSPENDED
+        row.update(
+            last_activity=last,
+            days_since_activity=(today - last).days if last else None,
+            active_initiatives=initiatives.get(pk, none)["active"],
+            engaged_diplomats=engaged.get(pk, 0),
+            meetings_last_year=direct.get(pk, none)["last_year"]
+            + through_initiatives.get(pk, none)["last_year"],
+            is_fading=silent and not suspended,
+            health=(
+                SUSPENDED
+                if suspended
+                else FADING
+                if silent
+                else QUIET
+                if last < quiet_cutoff
+                else ALIVE
+            ),
+        )
+    return rows

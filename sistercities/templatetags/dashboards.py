@@ -1,6 +1,7 @@
 import datetime
 
 from django import template
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.utils.html import format_html
@@ -51,7 +52,8 @@ def cell(kind: str, value):
 @register.simple_tag(takes_context=True)
 def sort_link(context, column) -> dict:
     """The URL that sorts the health table by `column`, and the column's current aria-sort."""
-    query = context["request"].GET.copy()
+    # From the filters, not the request: the table is shared by every reader of them.
+    query = filter_query(context["filters"])
     current = context["filters"]["sort"] or DEFAULT_SORT
     descending = current.startswith("-")
     active = current.lstrip("-") == column.sort
@@ -71,9 +73,21 @@ def export_url(context, table, file_format: str) -> str:
         return reverse(
             "sistercities:dashboard-city-export", args=[city.slug, table.slug, file_format]
         )
-    query = context["request"].GET.urlencode()
+    query = filter_query(context["filters"]).urlencode()
     url = reverse("sistercities:dashboard-export", args=[table.slug, file_format])
     return f"{url}?{query}" if query else url
+
+
+def filter_query(filters: dict) -> QueryDict:
+    """The health table's filters as the dashboard's query string has them."""
+    query = QueryDict(mutable=True)
+    if filters["status"]:
+        query["status"] = filters["status"]
+    if filters["fading_only"]:
+        query["fading"] = "on"
+    if filters["sort"] != DEFAULT_SORT:
+        query["sort"] = filters["sort"]
+    return query
 
 
 @register.filter

@@ -122,3 +122,21 @@ def test_a_busy_citys_page_shows_the_first_hundred_diplomats_and_the_download_ha
     assert table.count('<th scope="row">') == 100
     assert "The first 100 of 103 are shown; the downloads have them all." in table
     assert len(rows) == 1 + 103
+
+
+def test_a_busy_citys_page_shows_the_first_hundred_initiatives_and_the_download_has_all(
+    client, staff, cities
+):
+    florence, _kazan = cities
+    for n in range(102):  # and "crafts"
+        make_initiative(f"workshop-{n:03}", [florence])
+    client.force_login(staff)
+
+    html = client.get("/dashboard/cities/florence/").content.decode()
+    rows = _csv(client.get("/dashboard/cities/florence/tables/initiatives.csv"))
+
+    table = html.split('id="table-initiatives"')[1].split('class="dashboard-table')[0]
+    assert table.count('<th scope="row">') == 100
+    assert "The first 100 of 103 are shown; the downloads have them all." in table
+    assert len(rows) == 1 + 103
+    assert len({row[0] for row in rows[1:]}) == 103

@@ -7,7 +7,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from sistercities.models import SisterCity
-from sistercities.selectors.health import with_health
+from sistercities.selectors.health import health_rows
 
 from .helpers import sign_in
 
@@ -19,9 +19,7 @@ def demo(transactional_db, settings):
     settings.CITY_FADING_AFTER_DAYS = 90
     call_command("load_demo", allow_production=True, verbosity=0)
     return sorted(
-        with_health(SisterCity.objects.all())
-        .filter(is_fading=True)
-        .values_list("name_en", flat=True)
+        row["name_en"] for row in health_rows(SisterCity.objects.all()) if row["is_fading"]
     )
 
 

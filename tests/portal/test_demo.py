@@ -12,7 +12,7 @@ from citizens.models import ApplicationStatusChange, DiplomatApplication, User
 from diplomacy_portal.management.commands.load_demo import DEMO_TOTP_SECRET
 from initiatives.models import Invitation, Meeting
 from sistercities.models import ContactLog, SisterCity
-from sistercities.selectors.health import with_health
+from sistercities.selectors.health import health_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,7 +42,7 @@ def test_the_demo_has_a_year_of_activity_and_some_fading_cities(settings):
     settings.CITY_FADING_AFTER_DAYS = 90
     call_command("load_demo")
 
-    health = dict(with_health(SisterCity.objects.all()).values_list("slug", "health"))
+    health = {row["slug"]: row["health"] for row in health_rows(SisterCity.objects.all())}
     assert health["florence"] == "alive"
     assert health["barcelona"] == "fading"
     assert set(health.values()) >= {"alive", "quiet", "fading"}

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sistercities.models import ContactLog, CooperationField, SisterCity
+from sistercities.selectors import cities_changed
 from tests.factories import SisterCityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -289,3 +290,19 @@ def test_the_home_page_links_each_city_card_to_its_profile(client):
     florence()
 
     assert 'href="/cities/florence/">Florence</a>' in page(client, "/")
+
+
+@pytest.mark.parametrize("url", ["/", CITY_LIST])
+def test_the_lists_show_a_changed_city_at_once(client, url, settings):
+    settings.PUBLIC_LIST_CACHE_SECONDS = 3600
+    city = SisterCityFactory(slug="florence", name_en="Florenz")
+    assert "Florenz" in page(client, url)
+
+    city.name_en = "Florence"
+    city.save()
+    assert "Florence" in page(client, url) and "Florenz" not in page(client, url)
+
+    SisterCity.objects.filter(pk=city.pk).update(name_en="Firenze")
+    assert "Firenze" not in page(client, url)  # kept: update() sends no signal
+    cities_changed()  # what the import of cities calls after its updates
+    assert "Firenze" in page(client, url)
