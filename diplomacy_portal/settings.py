@@ -171,9 +171,9 @@ RSVP_TOKEN_MAX_AGE_DAYS = env.int("RSVP_TOKEN_MAX_AGE_DAYS", default=180)
 # logged) for this many days is fading; the dashboards' figures are cached this many seconds.
 CITY_FADING_AFTER_DAYS = env.int("CITY_FADING_AFTER_DAYS", default=90)
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
-# The public lists of sister cities are rendered once per change of a city and kept at most this
-# long (a change made outside the portal, in SQL, shows within it).
-PUBLIC_LIST_CACHE_SECONDS = env.int("PUBLIC_LIST_CACHE_SECONDS", default=3600)
+# The sister cities' public pages and the forms' lists of cities are rendered once per change of
+# a city and kept at most this long (a change made outside the portal, in SQL, shows within it).
+CITY_PAGES_CACHE_SECONDS = env.int("CITY_PAGES_CACHE_SECONDS", default=3600)
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(DATA_DIR / "staticfiles")))
@@ -271,6 +271,9 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
+# Sessions are read from Redis and written through to PostgreSQL: a signed-in page skips a
+# query, and a flushed cache signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = LANGUAGE_COOKIE_HTTPONLY = True
 if SESSION_COOKIE_SECURE:

@@ -6,21 +6,41 @@ import zoneinfo
 from django import forms
 from django.core.validators import validate_email
 from django.db.models.functions import Lower
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from citizens.models import LanguageSkill, User
 from diplomacy_portal.forms import CalendarDateField, LongSelect
 from sistercities.models import CooperationField, SisterCity
+from sistercities.selectors import city_options
 
 from .models import Initiative, Meeting
 from .services.meetings import meeting_problems
 
 
-class CityChoiceField(forms.ModelChoiceField):
-    widget = LongSelect
+class CachedCityOptions(ModelChoiceIterator):
+    """The options of every sister city from the cache (sistercities.selectors.city_options):
+    a page showing the list reads no city from the database; a city sent is still looked up."""
 
-    def label_from_instance(self, city):
-        return city.name
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from city_options(self.field.to_field_name or "pk")
+
+    def __len__(self):
+        return len(city_options(self.field.to_field_name or "pk")) + (
+            self.field.empty_label is not None
+        )
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(len(self))
+
+
+class CityChoiceField(forms.ModelChoiceField):
+    """Any sister city (the options are every city, whatever `queryset` says)."""
+
+    widget = LongSelect
+    iterator = CachedCityOptions
 
 
 class InitiativeChoiceField(forms.ModelChoiceField):

@@ -9,11 +9,13 @@ class SisterCitiesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from .models import SisterCity
+        from .models import ContactLog, SisterCity
         from .selectors import cities_changed
 
         def changed(**kwargs):
             cities_changed()
 
-        post_save.connect(changed, sender=SisterCity, weak=False, dispatch_uid="cities-changed")
-        post_delete.connect(changed, sender=SisterCity, weak=False, dispatch_uid="cities-deleted")
+        # A city's public page lists its latest contacts.
+        for model in (SisterCity, ContactLog):
+            for signal in (post_save, post_delete):
+                signal.connect(changed, sender=model, weak=False, dispatch_uid=f"{model}-{signal}")

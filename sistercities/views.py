@@ -48,19 +48,25 @@ def city_list(request):
         key=f"city-list:{selectors.cities_version()}:{get_language()}",
         template="sistercities/_city_list_body.html",
         context=_city_list_context,
-        timeout=settings.PUBLIC_LIST_CACHE_SECONDS,
+        timeout=settings.CITY_PAGES_CACHE_SECONDS,
     )
     return render(request, "sistercities/city_list.html", {"body": body})
 
 
 def city_detail(request, slug):
     city = get_object_or_404(SisterCity, slug=slug)
-    context = {
-        "city": city,
-        "contacts": selectors.recent_contacts(city=city),
-        "map_data": _map_data([city]),
-    }
-    return render(request, "sistercities/city_detail.html", context)
+    body = fragments.shared(
+        request,
+        key=f"city:{city.pk}:{selectors.cities_version()}:{get_language()}",
+        template="sistercities/_city_detail_body.html",
+        context=lambda: {
+            "city": city,
+            "contacts": selectors.recent_contacts(city=city),
+            "map_data": _map_data([city]),
+        },
+        timeout=settings.CITY_PAGES_CACHE_SECONDS,
+    )
+    return render(request, "sistercities/city_detail.html", {"city": city, "body": body})
 
 
 def _dashboard_view(view):

@@ -1,8 +1,10 @@
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, QuerySet
+from django.utils.translation import get_language
 
 from ..models import ContactLog, SisterCity
 
@@ -34,3 +36,16 @@ def cities_changed() -> None:
     have kept the old lists under the first new version."""
     cache.delete(VERSION_KEY)
     transaction.on_commit(lambda: cache.delete(VERSION_KEY))
+
+
+def city_options(value_field: str = "pk") -> list[tuple[object, str]]:
+    """Every sister city as a form's option, (its `value_field`, its name in the reader's
+    language), by English name; kept in the cache until a city changes."""
+    language = get_language()
+    name = "name_fa" if language == "fa" else "name_en"
+
+    def read():
+        return list(SisterCity.objects.order_by("name_en").values_list(value_field, name))
+
+    key = f"city-options:{cities_version()}:{language}:{value_field}"
+    return cache.get_or_set(key, read, settings.CITY_PAGES_CACHE_SECONDS)

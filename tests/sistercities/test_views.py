@@ -230,7 +230,8 @@ def test_a_city_profile_lists_recent_contacts_newest_first_with_local_dates(clie
     assert "دیدار" in persian and "نامه" in persian
 
 
-def test_a_city_profile_does_as_many_queries_for_30_contacts_as_for_2(client):
+def test_a_city_profile_does_as_many_queries_for_30_contacts_as_for_2(client, settings):
+    settings.CITY_PAGES_CACHE_SECONDS = 0  # rendered each time
     city = florence()
     ContactLog.objects.bulk_create(
         ContactLog(city=city, date=datetime.date(2026, 8, 1), kind="call") for _ in range(2)
@@ -292,17 +293,30 @@ def test_the_home_page_links_each_city_card_to_its_profile(client):
     assert 'href="/cities/florence/">Florence</a>' in page(client, "/")
 
 
-@pytest.mark.parametrize("url", ["/", CITY_LIST])
-def test_the_lists_show_a_changed_city_at_once(client, url, settings):
-    settings.PUBLIC_LIST_CACHE_SECONDS = 3600
+@pytest.mark.parametrize("url", ["/", CITY_LIST, "/cities/florence/"])
+def test_the_pages_show_a_changed_city_at_once(client, url, settings):
+    settings.CITY_PAGES_CACHE_SECONDS = 3600
+
+    def main(html):
+        return html.split('<main id="main"')[1].split("</main>")[0]
+
     city = SisterCityFactory(slug="florence", name_en="Florenz")
-    assert "Florenz" in page(client, url)
+    assert "Florenz" in main(page(client, url))
 
     city.name_en = "Florence"
     city.save()
-    assert "Florence" in page(client, url) and "Florenz" not in page(client, url)
+    assert "Florence" in main(page(client, url)) and "Florenz" not in main(page(client, url))
 
     SisterCity.objects.filter(pk=city.pk).update(name_en="Firenze")
-    assert "Firenze" not in page(client, url)  # kept: update() sends no signal
+    assert "Firenze" not in main(page(client, url))  # kept: update() sends no signal
     cities_changed()  # what the import of cities calls after its updates
-    assert "Firenze" in page(client, url)
+    assert "Firenze" in main(page(client, url))
+
+
+def test_a_city_profile_shows_a_contact_logged_since_it_was_last_read(client):
+    city = florence()
+    assert "No contacts logged yet." in page(client, "/cities/florence/")
+
+    ContactLog.objects.create(city=city, date=datetime.date(2026, 8, 1), kind="visit", note="Hi")
+
+    assert "Hi" in page(client, "/cities/florence/")
