@@ -213,26 +213,33 @@ def _commit() -> str:
     return commit + ("-dirty" if dirty else "")
 
 
+def _empty_cache() -> None:
+    """Remove every entry of the portal's cache (keys under its prefix only; the broker's keys in
+    the same Redis stay)."""
+    import redis
+    from django.conf import settings
+
+    client = redis.Redis.from_url(os.environ["REDIS_URL"])
+    pattern = f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:*"
+    keys = list(client.scan_iter(match=pattern, count=1000))
+    if keys:
+        client.delete(*keys)
+
+
 def _uncached(base_url: str, pages: list[dict], names: list[str], samples: int) -> dict:
     """p95 of each named page when its data is not cached: each request follows the removal
     of every cache entry (keys under the portal's cache prefix only; the broker's keys in the
     same Redis stay)."""
-    import redis
-    from django.conf import settings
 
     from tests.processes import http
 
-    client = redis.Redis.from_url(os.environ["REDIS_URL"])
-    pattern = f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:*"
     results = {}
     for page in pages:
         if page["name"] not in names or page.get("missing"):
             continue
         timings = []
         for _ in range(samples):
-            keys = list(client.scan_iter(match=pattern, count=1000))
-            if keys:
-                client.delete(*keys)
+            _empty_cache()
             started = time.perf_counter()
             http(base_url, "GET", page["path"], cookie=page.get("cookie", ""))
             timings.append((time.perf_counter() - started) * 1000)
@@ -269,6 +276,7 @@ def main(argv: list[str]) -> int:
     # counts on the full set only if a current one is there already.
     other_stamp = _prepare(other) if args.scale == "full" else _prepare(other, "--check")
     _configure(stamp, log_dir)
+    _empty_cache()  # what an earlier run kept may describe the data set before it was restored
     from django.db import connection
 
     from bench import background, report

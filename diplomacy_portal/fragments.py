@@ -4,7 +4,10 @@ Only those parts: the page around them (navigation, messages, CSP nonces) stays 
 own. A part must not use anything of the reader's but the language, which belongs in its key.
 """
 
+import uuid
+
 from django.core.cache import cache
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
@@ -19,3 +22,16 @@ def shared(request, *, key: str, template: str, context, timeout: int) -> SafeSt
     if timeout <= 0:
         return mark_safe(render())
     return mark_safe(cache.get_or_set(f"fragment:{key}", render, timeout))
+
+
+def version(topic: str) -> str:
+    """A token that changes whenever `topic` does (see changed()): parts drawn from it are kept
+    under it, so a change shows at once."""
+    return cache.get_or_set(f"version:{topic}", lambda: uuid.uuid4().hex, None)
+
+
+def changed(topic: str) -> None:
+    """A new version of `topic` now, and again once the change is committed: a reader between
+    the two may have kept what it read before the commit under the first new version."""
+    cache.delete(f"version:{topic}")
+    transaction.on_commit(lambda: cache.delete(f"version:{topic}"))

@@ -171,9 +171,10 @@ RSVP_TOKEN_MAX_AGE_DAYS = env.int("RSVP_TOKEN_MAX_AGE_DAYS", default=180)
 # logged) for this many days is fading; the dashboards' figures are cached this many seconds.
 CITY_FADING_AFTER_DAYS = env.int("CITY_FADING_AFTER_DAYS", default=90)
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
-# The sister cities' public pages and the forms' lists of cities are rendered once per change of
-# a city and kept at most this long (a change made outside the portal, in SQL, shows within it).
-CITY_PAGES_CACHE_SECONDS = env.int("CITY_PAGES_CACHE_SECONDS", default=3600)
+# Public pages (the sister cities', the list of initiatives) and the forms' lists of cities are
+# rendered once per change of what they show and kept at most this long (a change made outside
+# the portal, in SQL, shows within it).
+PUBLIC_PAGES_CACHE_SECONDS = env.int("PUBLIC_PAGES_CACHE_SECONDS", default=3600)
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(DATA_DIR / "staticfiles")))

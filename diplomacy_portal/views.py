@@ -25,7 +25,7 @@ def home(request):
         key=f"home-cities:{cities_version()}:{get_language()}",
         template="_home_cities.html",
         context=lambda: {"cities": SisterCity.objects.order_by("established_year", "name_en")},
-        timeout=settings.CITY_PAGES_CACHE_SECONDS,
+        timeout=settings.PUBLIC_PAGES_CACHE_SECONDS,
     )
     return render(request, "home.html", {"cities_section": cities_section})
 

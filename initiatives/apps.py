@@ -12,3 +12,20 @@ class InitiativesConfig(AppConfig):
         from .exports import my_initiatives_data
 
         register_export_section("initiatives", my_initiatives_data)
+
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from diplomacy_portal import fragments
+
+        from .models import Initiative, Membership
+
+        def changed(**kwargs):
+            fragments.changed("initiatives")
+
+        # The public list shows each initiative's cities and number of members.
+        for model in (Initiative, Membership):
+            for signal in (post_save, post_delete):
+                signal.connect(changed, sender=model, weak=False, dispatch_uid=f"{model}-{signal}")
+        m2m_changed.connect(
+            changed, sender=Initiative.cities.through, weak=False, dispatch_uid="initiative-cities"
+        )

@@ -1,17 +1,18 @@
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from diplomacy_portal import l10n
+from diplomacy_portal import fragments, l10n
 from diplomacy_portal.forms import error_summary
 from sistercities.tables import csv_text
 
@@ -62,11 +63,31 @@ def _managed_meeting(request, pk) -> Meeting:
     return meeting
 
 
+# The first pages of the whole list are what most readers see, the same for each of them: they
+# are kept (a bounded number of them, as Redis is the broker too). Filtered or searched, or
+# further on, the list is rendered for its reader.
+SHARED_PAGES = 10
+
+
 def initiative_list(request):
     form = InitiativeFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(selectors.initiative_list(**filters), 20).get_page(request.GET.get("page"))
-    return render(request, "initiatives/initiative_list.html", {"form": form, "page": page})
+    number = request.GET.get("page", "1")
+
+    def context():
+        page = Paginator(selectors.initiative_list(**filters), 20).get_page(number)
+        return {"form": form, "page": page}
+
+    shared = set(request.GET) <= {"page"} and number in map(str, range(1, SHARED_PAGES + 1))
+    versions = f"{fragments.version('initiatives')}:{fragments.version('cities')}" if shared else ""
+    body = fragments.shared(
+        request,
+        key=f"initiatives:{versions}:{get_language()}:{number}",
+        template="initiatives/_initiative_list_body.html",
+        context=context,
+        timeout=settings.PUBLIC_PAGES_CACHE_SECONDS if shared else 0,
+    )
+    return render(request, "initiatives/initiative_list.html", {"body": body})
 
 
 def initiative_detail(request, slug):

@@ -48,7 +48,7 @@ def city_list(request):
         key=f"city-list:{selectors.cities_version()}:{get_language()}",
         template="sistercities/_city_list_body.html",
         context=_city_list_context,
-        timeout=settings.CITY_PAGES_CACHE_SECONDS,
+        timeout=settings.PUBLIC_PAGES_CACHE_SECONDS,
     )
     return render(request, "sistercities/city_list.html", {"body": body})
 
@@ -64,7 +64,7 @@ def city_detail(request, slug):
             "contacts": selectors.recent_contacts(city=city),
             "map_data": _map_data([city]),
         },
-        timeout=settings.CITY_PAGES_CACHE_SECONDS,
+        timeout=settings.PUBLIC_PAGES_CACHE_SECONDS,
     )
     return render(request, "sistercities/city_detail.html", {"city": city, "body": body})
 

@@ -1,10 +1,9 @@
-import uuid
-
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils.translation import get_language
+
+from diplomacy_portal import fragments
 
 from ..models import ContactLog, SisterCity
 
@@ -23,19 +22,13 @@ def recent_contacts(*, city: SisterCity, limit: int = 10) -> list[ContactLog]:
     )
 
 
-VERSION_KEY = "sistercities:version"
-
-
 def cities_version() -> str:
-    """Changes whenever a sister city does: the public lists' cached parts are kept under it."""
-    return cache.get_or_set(VERSION_KEY, lambda: uuid.uuid4().hex, None)
+    """Changes whenever a sister city or its contacts do (sistercities.apps)."""
+    return fragments.version("cities")
 
 
 def cities_changed() -> None:
-    """A new version now, and again once the change is committed: a reader between the two may
-    have kept the old lists under the first new version."""
-    cache.delete(VERSION_KEY)
-    transaction.on_commit(lambda: cache.delete(VERSION_KEY))
+    fragments.changed("cities")
 
 
 def city_options(value_field: str = "pk") -> list[tuple[object, str]]:
@@ -48,4 +41,4 @@ def city_options(value_field: str = "pk") -> list[tuple[object, str]]:
         return list(SisterCity.objects.order_by("name_en").values_list(value_field, name))
 
     key = f"city-options:{cities_version()}:{language}:{value_field}"
-    return cache.get_or_set(key, read, settings.CITY_PAGES_CACHE_SECONDS)
+    return cache.get_or_set(key, read, settings.PUBLIC_PAGES_CACHE_SECONDS)

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from icalendar import Calendar
 
-from initiatives.models import CalendarFeed, Invitation, Meeting
+from initiatives.models import CalendarFeed, Initiative, Invitation, Meeting
 from tests.factories import SisterCityFactory, UserFactory
 
 from .factories import InitiativeFactory, MeetingFactory, coordinator, diplomat, invitation, member
@@ -59,7 +59,8 @@ def test_an_unknown_filter_value_is_ignored_not_an_error(client):
 
 
 @pytest.mark.parametrize("language", ["en", "fa"])
-def test_the_list_does_as_many_queries_for_40_initiatives_as_for_3(client, language):
+def test_the_list_does_as_many_queries_for_40_initiatives_as_for_3(client, language, settings):
+    settings.PUBLIC_PAGES_CACHE_SECONDS = 0  # rendered each time
     InitiativeFactory.create_batch(3)
     # Each count is of a second read: the first after a change of cities reads their options.
     client.get("/initiatives/", HTTP_ACCEPT_LANGUAGE=language)
@@ -408,3 +409,33 @@ def test_the_city_filter_offers_a_city_added_since_and_finds_its_initiatives(cli
 
     assert '<option value="kazan" selected>Kazan</option>' in html
     assert "Tatar crafts" in html and "Old friends" not in html
+
+
+def test_the_list_shows_a_change_to_an_initiative_its_members_or_cities_at_once(client):
+    kazan = SisterCityFactory(slug="kazan", name_en="Kazan")
+    crafts = InitiativeFactory(title_en="Crafts", cities=[kazan])
+    assert "Crafts" in html_of(client.get("/initiatives/"))
+
+    crafts.title_en = "Tatar crafts"
+    crafts.save()
+    assert "Tatar crafts" in html_of(client.get("/initiatives/"))
+
+    member(crafts)
+    assert "one member" in html_of(client.get("/initiatives/"))
+
+    crafts.cities.add(SisterCityFactory(name_en="Porto"))
+    assert "Porto" in html_of(client.get("/initiatives/"))
+
+    kazan.name_en = "Qazan"
+    kazan.save()
+    assert "Qazan" in html_of(client.get("/initiatives/"))
+
+
+def test_a_search_is_read_afresh_while_the_whole_list_is_kept(client):
+    crafts = InitiativeFactory(title_en="Crafts")
+    client.get("/initiatives/")
+    client.get("/initiatives/?q=crafts")
+    Initiative.objects.filter(pk=crafts.pk).update(title_en="Crafts market")  # no signal
+
+    assert "Crafts market" not in html_of(client.get("/initiatives/"))
+    assert "Crafts market" in html_of(client.get("/initiatives/?q=crafts"))

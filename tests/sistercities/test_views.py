@@ -231,7 +231,7 @@ def test_a_city_profile_lists_recent_contacts_newest_first_with_local_dates(clie
 
 
 def test_a_city_profile_does_as_many_queries_for_30_contacts_as_for_2(client, settings):
-    settings.CITY_PAGES_CACHE_SECONDS = 0  # rendered each time
+    settings.PUBLIC_PAGES_CACHE_SECONDS = 0  # rendered each time
     city = florence()
     ContactLog.objects.bulk_create(
         ContactLog(city=city, date=datetime.date(2026, 8, 1), kind="call") for _ in range(2)
@@ -295,7 +295,7 @@ def test_the_home_page_links_each_city_card_to_its_profile(client):
 
 @pytest.mark.parametrize("url", ["/", CITY_LIST, "/cities/florence/"])
 def test_the_pages_show_a_changed_city_at_once(client, url, settings):
-    settings.CITY_PAGES_CACHE_SECONDS = 3600
+    settings.PUBLIC_PAGES_CACHE_SECONDS = 3600
 
     def main(html):
         return html.split('<main id="main"')[1].split("</main>")[0]
