@@ -2,6 +2,8 @@
 
 Only those parts: the page around them (navigation, messages, CSP nonces) stays each reader's
 own. A part must not use anything of the reader's but the language, which belongs in its key.
+A part drawn from data that people change names its topics: changed(topic), called when such
+data changes, makes every part of that topic be rendered again on its next read.
 """
 
 import uuid
@@ -12,26 +14,75 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 
-def shared(request, *, key: str, template: str, context, timeout: int) -> SafeString:
-    """`template` rendered with `context()`, kept `timeout` seconds under `key`; `context` is
-    called only when the part must be rendered. With a timeout of 0, rendered every time."""
+def shared(
+    request, *, key: str, template: str, context, timeout: int, topics: tuple[str, ...] = ()
+) -> SafeString:
+    """`template` rendered with `context()`, kept `timeout` seconds under `key` with the
+    versions of `topics` it was drawn from; `context` is called only when the part must be
+    rendered. With a timeout of 0, rendered every time.
 
-    def render() -> str:
-        return render_to_string(template, context(), request=request)
+    The part and its topics' versions are read in one round trip to Redis."""
+    return shared_parts(
+        request,
+        key=key,
+        templates={"part": template},
+        context=context,
+        timeout=timeout,
+        topics=topics,
+    )["part"]
+
+
+def shared_parts(
+    request,
+    *,
+    key: str,
+    templates: dict[str, str],
+    context,
+    timeout: int,
+    topics: tuple[str, ...] = (),
+) -> dict[str, SafeString]:
+    """shared() for several parts drawn from one `context()`: {name: part} for `templates`
+    ({name: template})."""
+
+    def render() -> dict[str, str]:
+        values = context()
+        return {
+            name: render_to_string(template, values, request=request)
+            for name, template in templates.items()
+        }
 
     if timeout <= 0:
-        return mark_safe(render())
-    return mark_safe(cache.get_or_set(f"fragment:{key}", render, timeout))
+        parts = render()
+    else:
+        part_key = f"fragment:{key}"
+        found = cache.get_many([part_key, *map(_version_key, topics)])
+        versions = [found.get(_version_key(topic)) or _new_version(topic) for topic in topics]
+        kept = found.get(part_key)
+        if kept is not None and kept[0] == versions:
+            parts = kept[1]
+        else:
+            parts = render()
+            cache.set(part_key, (versions, parts), timeout)
+    return {name: mark_safe(html) for name, html in parts.items()}
 
 
 def version(topic: str) -> str:
-    """A token that changes whenever `topic` does (see changed()): parts drawn from it are kept
-    under it, so a change shows at once."""
-    return cache.get_or_set(f"version:{topic}", lambda: uuid.uuid4().hex, None)
+    """A token that changes whenever `topic` does (see changed())."""
+    return cache.get(_version_key(topic)) or _new_version(topic)
 
 
 def changed(topic: str) -> None:
     """A new version of `topic` now, and again once the change is committed: a reader between
     the two may have kept what it read before the commit under the first new version."""
-    cache.delete(f"version:{topic}")
-    transaction.on_commit(lambda: cache.delete(f"version:{topic}"))
+    cache.delete(_version_key(topic))
+    transaction.on_commit(lambda: cache.delete(_version_key(topic)))
+
+
+def _version_key(topic: str) -> str:
+    return f"version:{topic}"
+
+
+def _new_version(topic: str) -> str:
+    # Of two readers starting a version at once, the first one's stands for both.
+    cache.add(_version_key(topic), uuid.uuid4().hex, None)
+    return cache.get(_version_key(topic))

@@ -12,7 +12,6 @@ from kombu import Connection
 
 from citizens.services.accounts import set_preferred_language
 from sistercities.models import SisterCity
-from sistercities.selectors import cities_version
 
 from . import fragments
 
@@ -22,7 +21,8 @@ logger = logging.getLogger(__name__)
 def home(request):
     cities_section = fragments.shared(
         request,
-        key=f"home-cities:{cities_version()}:{get_language()}",
+        key=f"home-cities:{get_language()}",
+        topics=("cities",),
         template="_home_cities.html",
         context=lambda: {"cities": SisterCity.objects.order_by("established_year", "name_en")},
         timeout=settings.PUBLIC_PAGES_CACHE_SECONDS,

@@ -79,10 +79,10 @@ def initiative_list(request):
         return {"form": form, "page": page}
 
     shared = set(request.GET) <= {"page"} and number in map(str, range(1, SHARED_PAGES + 1))
-    versions = f"{fragments.version('initiatives')}:{fragments.version('cities')}" if shared else ""
     body = fragments.shared(
         request,
-        key=f"initiatives:{versions}:{get_language()}:{number}",
+        key=f"initiatives:{get_language()}:{number}",
+        topics=("initiatives", "cities"),
         template="initiatives/_initiative_list_body.html",
         context=context,
         timeout=settings.PUBLIC_PAGES_CACHE_SECONDS if shared else 0,

@@ -45,7 +45,8 @@ def _city_list_context() -> dict:
 def city_list(request):
     body = fragments.shared(
         request,
-        key=f"city-list:{selectors.cities_version()}:{get_language()}",
+        key=f"city-list:{get_language()}",
+        topics=("cities",),
         template="sistercities/_city_list_body.html",
         context=_city_list_context,
         timeout=settings.PUBLIC_PAGES_CACHE_SECONDS,
@@ -54,19 +55,27 @@ def city_list(request):
 
 
 def city_detail(request, slug):
-    city = get_object_or_404(SisterCity, slug=slug)
-    body = fragments.shared(
-        request,
-        key=f"city:{city.pk}:{selectors.cities_version()}:{get_language()}",
-        template="sistercities/_city_detail_body.html",
-        context=lambda: {
+    def context():
+        city = get_object_or_404(SisterCity, slug=slug)
+        return {
             "city": city,
             "contacts": selectors.recent_contacts(city=city),
             "map_data": _map_data([city]),
+        }
+
+    # Kept per slug: a slug of no city answers 404 and keeps nothing.
+    parts = fragments.shared_parts(
+        request,
+        key=f"city:{slug}:{get_language()}",
+        templates={
+            "title": "sistercities/_city_title.html",
+            "body": "sistercities/_city_detail_body.html",
         },
+        context=context,
         timeout=settings.PUBLIC_PAGES_CACHE_SECONDS,
+        topics=("cities",),
     )
-    return render(request, "sistercities/city_detail.html", {"city": city, "body": body})
+    return render(request, "sistercities/city_detail.html", parts)
 
 
 def _dashboard_view(view):
