@@ -54,11 +54,12 @@ def shared_parts(
     if timeout <= 0:
         parts = render()
     else:
-        part_key = f"fragment:{key}"
+        part_key = f"parts:{key}"
         found = cache.get_many([part_key, *map(_version_key, topics)])
         versions = [found.get(_version_key(topic)) or _new_version(topic) for topic in topics]
         kept = found.get(part_key)
-        if kept is not None and kept[0] == versions:
+        # Anything else under the key (left by another release) is rendered again.
+        if isinstance(kept, tuple) and kept[0] == versions and isinstance(kept[1], dict):
             parts = kept[1]
         else:
             parts = render()

@@ -320,3 +320,15 @@ def test_a_city_profile_shows_a_contact_logged_since_it_was_last_read(client):
     ContactLog.objects.create(city=city, date=datetime.date(2026, 8, 1), kind="visit", note="Hi")
 
     assert "Hi" in page(client, "/cities/florence/")
+
+
+def test_a_part_kept_in_another_shape_by_an_earlier_release_is_rendered_again(client):
+    from django.core.cache import cache
+
+    florence()
+    for language in ("en", "fa"):
+        cache.set(f"parts:city-list:{language}", "<p>kept by an earlier release</p>")
+
+    html = page(client, CITY_LIST)
+
+    assert "Florence" in html and "earlier release" not in html
