@@ -1,10 +1,14 @@
-"""Invitation e-mails rendered once per language and kind: each invitee still gets their own
-language, name, answer links and calendar entry, and names are escaped in HTML."""
+"""Invitation e-mails rendered once per language and written out as MIME directly: each
+invitee still gets their own language, name, answer links and calendar entry, names are
+escaped in HTML, and the MIME says what Django's own would."""
 
+import io
 from email import message_from_bytes
 from email.policy import default
 
 import pytest
+from django.core.mail import BadHeaderError, EmailMultiAlternatives
+from django.core.mail.backends.console import EmailBackend as ConsoleBackend
 from django.utils import timezone
 from icalendar import Calendar
 
@@ -23,10 +27,10 @@ def parsed(message):
 
 
 def parts(message) -> dict:
-    """Each leaf part's content by type, and the invitee's answer links."""
+    """Each leaf part's content by type, and the subject."""
     root = parsed(message)
     found = {p.get_content_type(): p.get_content() for p in root.walk() if not p.is_multipart()}
-    found["subject"] = str(root["Subject"]).strip()  # Django folds a long one from its start
+    found["subject"] = root["Subject"]
     return found
 
 
@@ -141,3 +145,113 @@ def test_a_cancellation_in_persian_says_so_and_cancels_the_calendar_entry():
     assert calendar.events[0]["STATUS"] == "CANCELLED"
     (part,) = [p for p in parsed(message).walk() if p.get_content_type() == "text/calendar"]
     assert part.get_param("method") == "CANCEL"
+
+
+def django_written(message: emails.CalendarMessage):
+    """The same e-mail as Django's EmailMultiAlternatives writes it."""
+
+    class Reference(EmailMultiAlternatives):
+        def _create_mime_attachment(self, content, mimetype):
+            part = super()._create_mime_attachment(content, mimetype)
+            if mimetype == "text/calendar":
+                part.set_param("method", message.calendar_method)
+            return part
+
+    reference = Reference(
+        subject=message.subject, body=message.body, to=message.to, alternatives=message.alternatives
+    )
+    reference.attachments = message.attachments
+    return reference
+
+
+def structure(message):
+    root = parsed(message)
+    # Django's folding puts a long subject on a line of its own, after a space.
+    headers = {name: str(root[name]).strip() for name in ("Subject", "From", "To", "MIME-Version")}
+    leaves = [
+        (
+            part.get_content_type(),
+            sorted(part.get_params()),
+            part["Content-Transfer-Encoding"],
+            part["Content-Disposition"],
+            part.get_content(),
+        )
+        for part in root.walk()
+        if not part.is_multipart()
+    ]
+    kinds = [part.get_content_type() for part in root.walk()]
+    defects = [defect for part in root.walk() for defect in part.defects]
+    return headers, kinds, leaves, defects
+
+
+CALENDAR = b"BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nATTENDEE;CN=Reza:mailto:r@example.org\r\n"
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "html", "to"),
+    [
+        ("Plain ASCII", "Hello Reza,\n\nSee you.\n", "<p>Hello</p>\n", "reza@example.org"),
+        ("دعوت: جلسه، ۱۴۰۵", "سلام\r\nخط دوم\n", "<p>سلام</p>", "sara@example.org"),
+        ("A long agenda", "دستور " * 300 + "\nEnd\n", "<p>" + "x" * 1200 + "</p>", "a@example.org"),
+        ("Lone CR\rand line endings", "a\rb\r\nc\n", "", "idn@exämple.org"),
+        ("Subject " * 20, "--===============1==\n", "=?utf-8?q?x?=", "b@example.org"),
+    ],
+)
+def test_the_mime_says_what_djangos_own_would(settings, subject, body, html, to):
+    settings.DEFAULT_FROM_EMAIL = "درگاه دیپلمات‌ها <no-reply@example.org>"
+    subject = " ".join(subject.split())
+    message = emails.CalendarMessage(
+        subject=subject, body=body, html=html, calendar=CALENDAR, method="REQUEST", to=to
+    )
+
+    ours, djangos = structure(message), structure(django_written(message))
+
+    assert ours == djangos
+    assert ours[3] == []  # no defects
+    assert all(len(line) <= 998 for line in message.message().as_bytes().splitlines())
+
+
+def test_a_boundary_found_in_the_text_is_not_used(monkeypatch):
+    taken = f"{'=' * 15}{7:019d}=="
+    draws = iter([7, 8, 9])
+    monkeypatch.setattr(emails.random, "randrange", lambda _limit: next(draws))
+    body = f"A line that looks like a boundary:\n--{taken}\n--{taken}--\n"
+    message = emails.CalendarMessage(
+        subject="Hi", body=body, html="<p>Hi</p>", calendar=CALENDAR, method="REQUEST", to="a@x.org"
+    )
+
+    root = parsed(message)
+
+    assert taken not in (root.get_boundary(), root.get_payload(0).get_boundary())
+    assert [part.get_content_type() for part in root.walk()][2:] == [
+        "text/plain",
+        "text/html",
+        "text/calendar",
+        "application/ics",
+    ]
+    assert root.get_body(("plain",)).get_content() == body.replace("\n", "\r\n")
+
+
+def test_a_newline_in_a_header_is_refused():
+    message = emails.CalendarMessage(
+        subject="Hi",
+        body="Hello",
+        html="<p>Hello</p>",
+        calendar=CALENDAR,
+        method="REQUEST",
+        to="a@example.org\nBcc: everyone@example.org",
+    )
+
+    with pytest.raises(BadHeaderError):
+        message.message()
+
+
+def test_the_console_backend_shows_the_message():
+    meeting = MeetingFactory(title="Crafts board")
+    stream = io.StringIO()
+    message = emails.MeetingMail(meeting).message(invitation(meeting, state="pending"))
+
+    ConsoleBackend(stream=stream).send_messages([message])
+
+    assert "Content-Type: text/calendar" in stream.getvalue()
+    assert "BEGIN:VCALENDAR" in stream.getvalue()
