@@ -183,11 +183,12 @@ def deliver_invitation_chunk(*, meeting_id: int, invitation_ids: list[int]) -> i
 
 def _send_chunk(invitations: list[Invitation], meeting: Meeting):
     sent, refused = [], {}
+    mail = emails.MeetingMail(meeting)
     smtp = get_connection()
     try:
         smtp.open()
         for invitation in invitations:
-            message = emails.invitation_message(invitation, meeting=meeting, connection=smtp)
+            message = mail.message(invitation, connection=smtp)
             try:
                 smtp.send_messages([message])
             except Exception as exc:  # one address refused for good, or the server went away

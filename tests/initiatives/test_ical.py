@@ -32,7 +32,7 @@ def invited():
 
 
 def calendar_of(invitation):
-    message = emails.invitation_message(invitation, meeting=invitation.meeting)
+    message = emails.MeetingMail(invitation.meeting).message(invitation)
     parsed = message_from_bytes(message.message().as_bytes(), policy=default)
     (part,) = [p for p in parsed.walk() if p.get_content_type() == "text/calendar"]
     return part, Calendar.from_ical(part.get_content())
@@ -124,7 +124,7 @@ def test_the_email_has_text_html_calendar_and_an_ics_attachment_in_the_invitees_
     person.preferred_language = "fa"
     person.save()
 
-    message = emails.invitation_message(invited, meeting=invited.meeting)
+    message = emails.MeetingMail(invited.meeting).message(invited)
     parsed = message_from_bytes(message.message().as_bytes(), policy=default)
 
     types = [part.get_content_type() for part in parsed.walk()]
