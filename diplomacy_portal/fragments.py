@@ -6,12 +6,16 @@ A part drawn from data that people change names its topics: changed(topic), call
 data changes, makes every part of that topic be rendered again on its next read.
 """
 
+import logging
 import uuid
 
 from django.core.cache import cache
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 
 def shared(
@@ -51,20 +55,31 @@ def shared_parts(
             for name, template in templates.items()
         }
 
-    if timeout <= 0:
+    parts = None
+    if timeout > 0:
+        try:
+            parts = _kept_or_rendered(f"parts:{key}", topics, render, timeout)
+        except RedisError:
+            # The page does without the cache while Redis is away.
+            logger.warning("Cache unavailable: rendering %s afresh", key, exc_info=True)
+    if parts is None:
         parts = render()
-    else:
-        part_key = f"parts:{key}"
-        found = cache.get_many([part_key, *map(_version_key, topics)])
-        versions = [found.get(_version_key(topic)) or _new_version(topic) for topic in topics]
-        kept = found.get(part_key)
-        # Anything else under the key (left by another release) is rendered again.
-        if isinstance(kept, tuple) and kept[0] == versions and isinstance(kept[1], dict):
-            parts = kept[1]
-        else:
-            parts = render()
-            cache.set(part_key, (versions, parts), timeout)
     return {name: mark_safe(html) for name, html in parts.items()}
+
+
+def _kept_or_rendered(part_key: str, topics, render, timeout: int) -> dict[str, str]:
+    found = cache.get_many([part_key, *map(_version_key, topics)])
+    versions = [found.get(_version_key(topic)) or _new_version(topic) for topic in topics]
+    kept = found.get(part_key)
+    # Anything else under the key (left by another release) is rendered again.
+    if isinstance(kept, tuple) and kept[0] == versions and isinstance(kept[1], dict):
+        return kept[1]
+    parts = render()
+    try:
+        cache.set(part_key, (versions, parts), timeout)
+    except RedisError:
+        logger.warning("Cache unavailable: %s not kept", part_key, exc_info=True)
+    return parts
 
 
 def version(topic: str) -> str:
@@ -75,8 +90,16 @@ def version(topic: str) -> str:
 def changed(topic: str) -> None:
     """A new version of `topic` now, and again once the change is committed: a reader between
     the two may have kept what it read before the commit under the first new version."""
-    cache.delete(_version_key(topic))
-    transaction.on_commit(lambda: cache.delete(_version_key(topic)))
+    _forget_version(topic)
+    transaction.on_commit(lambda: _forget_version(topic))
+
+
+def _forget_version(topic: str) -> None:
+    try:
+        cache.delete(_version_key(topic))
+    except RedisError:
+        # The change itself stands; the parts of the topic show it once they expire.
+        logger.warning("Cache unavailable: %s kept until it expires", topic, exc_info=True)
 
 
 def _version_key(topic: str) -> str:

@@ -1,6 +1,8 @@
+import json
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -70,6 +72,21 @@ def notify(
             notification.email = outgoing
         Notification.objects.bulk_update(notifications, ["email"])
     return notifications
+
+
+def notify_many(
+    *, recipient_ids: list[int], kind: str, context: dict | None = None, url: str = ""
+) -> int:
+    """notify() without e-mail for many people at once (a meeting's ten thousand invitees): one
+    INSERT ... SELECT instead of a model instance each; return how many were put in inboxes."""
+    table = Notification._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (recipient_id, kind, context, url, created_at) "
+            "SELECT unnest(%s::bigint[]), %s, %s::jsonb, %s, %s",
+            [recipient_ids, kind, json.dumps(context or {}), url, timezone.now()],
+        )
+        return cursor.rowcount
 
 
 def mark_read(*, user: User, notification_ids: list[int] | None = None) -> int:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from citizens.models import Notification, User
-from citizens.services.notifications import notify
+from citizens.services.notifications import notify, notify_many
 from diplomacy_portal.mail import due_for_sweep, is_permanent_failure, retry_delay
 from diplomacy_portal.queue import enqueue_on_commit
 from sistercities.models import SisterCity
@@ -68,25 +68,36 @@ def invite_people(*, meeting: Meeting, people: QuerySet[User], invited_by: User)
             _("Only citizen diplomats can be invited. Not a citizen diplomat: %(people)s.")
             % {"people": ", ".join(outsiders)}
         )
-    new = list(people.exclude(invitations__meeting=meeting).distinct().only("pk"))
-    due = due_for_sweep()
-    Invitation.objects.bulk_create(
-        [
-            Invitation(meeting=meeting, invitee=person, invited_by=invited_by, delivery_due_at=due)
-            for person in new
-        ],
-        ignore_conflicts=True,  # the unique constraint has the last word
-    )
+    new = _insert_invitations(meeting=meeting, people=people, invited_by=invited_by)
     if new:
-        notify(
-            recipients=new,
+        # The invitation e-mail, with its calendar file, is sent below, not the notice's.
+        notify_many(
+            recipient_ids=new,
             kind=Notification.Kind.MEETING_INVITATION,
             context=meeting_context(meeting),
             url=meeting.get_absolute_url(),
-            email=False,  # the invitation e-mail, with its calendar file, is sent below
         )
         enqueue_on_commit(send_meeting_invitations, meeting.pk)
     return len(new)
+
+
+def _insert_invitations(*, meeting: Meeting, people: QuerySet[User], invited_by: User) -> list:
+    """Invitations for those of `people` not invited yet, owed their e-mail; their ids.
+
+    One INSERT ... SELECT: a model instance per invitee made a 10,000-strong invitation take
+    seconds. The unique constraint has the last word on who is new."""
+    people_sql, params = (
+        people.exclude(invitations__meeting=meeting).values("pk").distinct().query.sql_with_params()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Invitation._meta.db_table} (meeting_id, invitee_id, state, "
+            "invited_by_id, created_at, delivery_due_at, attempts, last_error) "
+            f"SELECT %s, person.id, %s, %s, %s, %s, 0, '' FROM ({people_sql}) AS person (id) "
+            "ON CONFLICT DO NOTHING RETURNING invitee_id",
+            [meeting.pk, State.PENDING, invited_by.pk, timezone.now(), due_for_sweep(), *params],
+        )
+        return [invitee for (invitee,) in cursor.fetchall()]
 
 
 def invite_members(*, meeting: Meeting, invited_by: User) -> int:

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import F, QuerySet
 from django.utils.translation import get_language
+from redis.exceptions import RedisError
 
 from diplomacy_portal import fragments
 
@@ -40,5 +41,8 @@ def city_options(value_field: str = "pk") -> list[tuple[object, str]]:
     def read():
         return list(SisterCity.objects.order_by("name_en").values_list(value_field, name))
 
-    key = f"city-options:{cities_version()}:{language}:{value_field}"
-    return cache.get_or_set(key, read, settings.PUBLIC_PAGES_CACHE_SECONDS)
+    try:
+        key = f"city-options:{cities_version()}:{language}:{value_field}"
+        return cache.get_or_set(key, read, settings.PUBLIC_PAGES_CACHE_SECONDS)
+    except RedisError:  # the form does without the cache while Redis is away
+        return read()

@@ -332,3 +332,21 @@ def test_a_part_kept_in_another_shape_by_an_earlier_release_is_rendered_again(cl
     html = page(client, CITY_LIST)
 
     assert "Florence" in html and "earlier release" not in html
+
+
+def test_the_public_pages_and_a_change_to_a_city_do_without_redis(client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # nothing answers there
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    city = florence()
+    city.name_en = "Firenze"
+    city.save()
+
+    for url in ("/", CITY_LIST, "/cities/florence/", "/initiatives/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Firenze" in response.content.decode(), url
