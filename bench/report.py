@@ -6,6 +6,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 PAGES = [
     "trivial",
+    "trivial_signed_in",
     "home",
     "cities",
     "city",
@@ -96,8 +97,9 @@ def table(results: dict) -> str:
     lines = [
         f"Benchmark at {results['scale']} scale, {results['date']}, commit {results['commit']}",
         "",
-        "| page | req/s | p50 ms | p95 ms | ratio | queries (small) | queries (full) |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| page | req/s | p50 ms | p95 ms | ratio | ratio signed in | queries (small) "
+        "| queries (full) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name in PAGES:
         page = results["pages"].get(name, {})
@@ -107,6 +109,7 @@ def table(results: dict) -> str:
             _fmt(page.get("p50_ms")),
             _fmt(page.get("p95_ms")),
             _fmt(page.get("ratio"), 2),
+            _fmt(page.get("ratio_signed_in"), 2),
             _fmt(page.get("queries_small")),
             _fmt(page.get("queries_full")),
         ]

@@ -91,6 +91,9 @@ def _pages(people: dict) -> list[dict]:
     """The pages measured, each read as whom."""
     return [
         {"name": "trivial", "path": "/livez"},
+        # The same view read by a signed-in official: what knowing the reader costs (session,
+        # account, roles) before any page's own work.
+        {"name": "trivial_signed_in", "path": "/livez", "as": "official"},
         {"name": "home", "path": "/"},
         {"name": "cities", "path": "/cities/"},
         {"name": "city", "path": f"/cities/{people['city']}/"},
@@ -397,6 +400,9 @@ def _results(args, stamp, pages, load, uncached, queries, noop, fan, peak) -> di
             "queries_small": queries.get("small", {}).get(name),
             "queries_full": queries.get("full", {}).get(name),
         }
+        signed_in = (load.get("trivial_signed_in") or {}).get("rps")
+        if page.get("as") and measured.get("rps") and signed_in:
+            entry["ratio_signed_in"] = round(measured["rps"] / signed_in, 3)
         if name in uncached:
             entry["uncached_p95_ms"] = uncached[name]
         if page.get("missing"):

@@ -14,6 +14,7 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db]
 
 PAGES = {
     "trivial",
+    "trivial_signed_in",
     "home",
     "cities",
     "city",
