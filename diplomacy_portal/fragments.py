@@ -6,11 +6,16 @@ A part drawn from data that people change names its topics: changed(topic), call
 data changes, makes every part of that topic be rendered again on its next read.
 """
 
+import functools
+import hashlib
 import logging
 import uuid
+from pathlib import Path
 
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.db import transaction
+from django.template import engines
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from redis.exceptions import RedisError
@@ -58,7 +63,7 @@ def shared_parts(
     parts = None
     if timeout > 0:
         try:
-            parts = _kept_or_rendered(f"parts:{key}", topics, render, timeout)
+            parts = _kept_or_rendered(f"parts:{release()}:{key}", topics, render, timeout)
         except RedisError:
             # The page does without the cache while Redis is away.
             logger.warning("Cache unavailable: rendering %s afresh", key, exc_info=True)
@@ -80,6 +85,19 @@ def _kept_or_rendered(part_key: str, topics, render, timeout: int) -> dict[str, 
     except RedisError:
         logger.warning("Cache unavailable: %s not kept", part_key, exc_info=True)
     return parts
+
+
+@functools.cache
+def release() -> str:
+    """Tells one release of the portal from another by its templates and static files: a part
+    kept by an earlier release (an older template, an old static file's hashed name) is never
+    served by the next."""
+    digest = hashlib.sha256(getattr(staticfiles_storage, "manifest_hash", "").encode())
+    for folder in engines["django"].template_dirs:
+        for path in sorted(Path(folder).rglob("*")):
+            if path.is_file():
+                digest.update(str(path.relative_to(folder)).encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def version(topic: str) -> str:
