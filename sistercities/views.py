@@ -6,25 +6,20 @@ from django.utils.translation import get_language
 
 from citizens.roles import MUNICIPAL_STAFF, has_role
 from diplomacy_portal import fragments
-from diplomacy_portal.l10n import is_persian
 
 from . import selectors
 from .forms import DashboardFilterForm
 from .models import SisterCity
 from .selectors import city as city_selectors
 from .selectors import dashboard as dashboard_selectors
+from .selectors.activity import home_marker
 from .tables import Table, csv_response, xlsx_response
 
 
 def _map_data(cities) -> dict:
     """What static/js/city_map.js draws: the home city, and each city with its link."""
-    home = settings.HOME_CITY
     return {
-        "home": {
-            "name": home["name_fa"] if is_persian() else home["name_en"],
-            "latitude": home["latitude"],
-            "longitude": home["longitude"],
-        },
+        "home": home_marker(),
         "cities": [
             {
                 "name": city.name,

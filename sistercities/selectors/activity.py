@@ -142,15 +142,20 @@ def health_badge(level: str) -> Badge:
     return Badge(str(HEALTH_LABELS[level]()), level)
 
 
-def map_data(rows: list[dict], *, link) -> dict:
-    """What static/js/city_map.js draws, each city's marker coloured by its health."""
+def home_marker() -> dict:
+    """The home city as static/js/city_map.js draws it: every line starts there."""
     home = settings.HOME_CITY
     return {
-        "home": {
-            "name": home["name_fa"] if is_persian() else home["name_en"],
-            "latitude": home["latitude"],
-            "longitude": home["longitude"],
-        },
+        "name": home["name_fa"] if is_persian() else home["name_en"],
+        "latitude": home["latitude"],
+        "longitude": home["longitude"],
+    }
+
+
+def map_data(rows: list[dict], *, link) -> dict:
+    """What static/js/city_map.js draws, each city's marker coloured by its health."""
+    return {
+        "home": home_marker(),
         "cities": [
             {
                 "name": localized_name(row),
