@@ -1,6 +1,5 @@
 import time
 
-from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import DisallowedRedirect
@@ -10,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.defaults import bad_request
 
+from citizens.auth import has_totp
 from citizens.roles import is_privileged
 
 
@@ -60,7 +60,7 @@ class PrivilegedMFAMiddleware:
             and user is not None
             and user.is_authenticated
             and is_privileged(user)
-            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+            and not has_totp(user)
         ):
             messages.warning(
                 request,

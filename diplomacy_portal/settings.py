@@ -109,9 +109,11 @@ CACHES = {
 }
 
 AUTH_USER_MODEL = "citizens.User"
+# Django's and allauth's backends, reading the signed-in user with their roles, permissions
+# and unread count in one query (citizens/auth.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "citizens.auth.ModelBackend",
+    "citizens.auth.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -274,6 +276,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = LANGUAGE_COOKIE_HTTPONLY = True
+SESSION_ENGINE = "diplomacy_portal.sessions"  # in the database, as Django's
 if SESSION_COOKIE_SECURE:
     # __Host- cookies are HTTPS-only and bound to this host: no subdomain can set or read them.
     SESSION_COOKIE_NAME = "__Host-sessionid"

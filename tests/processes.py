@@ -253,11 +253,12 @@ class RedisServer:
 def signed_in_cookie(user) -> str:
     """A Cookie header for `user`, signed in, for a portal process with production settings."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+
+    from diplomacy_portal.sessions import SessionStore
 
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "citizens.auth.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return f"__Host-sessionid={session.session_key}; __Host-csrftoken={CSRF_SECRET}"

@@ -1,0 +1,117 @@
+"""Who is signed in is read in two queries: the session, then the user with their roles,
+permissions, two-factor set-up and unread count (citizens/auth.py, diplomacy_portal/sessions.py).
+What those queries return must be what Django's own checks would find, request by request."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from citizens.models import Notification
+from citizens.roles import CITY_OFFICIALS, MUNICIPAL_STAFF
+from tests.factories import SisterCityFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_knowing_a_signed_in_official_takes_two_queries(client, django_assert_num_queries):
+    client.force_login(UserFactory(roles=[CITY_OFFICIALS]))
+    client.get("/livez")  # an official's first request sets the idle timeout in the session
+
+    # The session, then the user with everything the middleware asks of them.
+    with django_assert_num_queries(2):
+        response = client.get("/livez")
+
+    assert response.status_code == 200
+
+
+def test_the_dashboards_know_an_official_without_further_queries(client, django_assert_num_queries):
+    SisterCityFactory(name_en="Florence")
+    client.force_login(UserFactory(roles=[CITY_OFFICIALS]))
+    client.get("/dashboard/")  # the figures are read and kept
+
+    # Session and user: role, permission and two-factor checks ask nothing more; the
+    # figures come from the cache.
+    with django_assert_num_queries(2):
+        response = client.get("/dashboard/")
+
+    assert response.status_code == 200
+    assert "Florence" in response.content.decode()
+
+
+def test_a_role_taken_away_counts_from_the_next_request(client):
+    official = UserFactory(roles=[CITY_OFFICIALS])
+    client.force_login(official)
+    assert client.get("/dashboard/").status_code == 200
+
+    official.groups.clear()
+
+    assert client.get("/dashboard/").status_code == 403
+
+
+def test_a_permission_given_to_the_person_counts_as_one_given_to_their_role(client):
+    person = UserFactory(is_staff=True, totp=True)
+    client.force_login(person)
+    assert client.get("/dashboard/").status_code == 403
+
+    person.user_permissions.add(
+        Permission.objects.get(content_type__app_label="sistercities", codename="view_dashboard")
+    )
+
+    assert client.get("/dashboard/").status_code == 200
+
+
+def test_a_superuser_has_every_permission(client):
+    client.force_login(
+        UserFactory(email="root@example.org", is_staff=True, is_superuser=True, totp=True)
+    )
+
+    # No role grants these: only being a superuser does.
+    assert client.get("/admin/auth/group/").status_code == 200
+    assert client.get("/admin/citizens/diplomatapplication/").status_code == 200
+
+
+def test_the_unread_count_is_read_with_the_user_and_follows_the_inbox(client):
+    person = UserFactory()
+    Notification.objects.bulk_create(
+        [
+            Notification(recipient=person, kind=Notification.Kind.APPLICATION_SUBMITTED),
+            Notification(recipient=person, kind=Notification.Kind.APPLICATION_APPROVED),
+            Notification(
+                recipient=person,
+                kind=Notification.Kind.MEETING_INVITATION,
+                read_at=timezone.now(),
+            ),
+        ]
+    )
+    client.force_login(person)
+
+    assert '2<span class="visually-hidden"> unread</span>' in client.get("/me/").content.decode()
+
+    client.post("/inbox/read/")
+
+    assert "unread</span>" not in client.get("/me/").content.decode()
+
+
+def test_an_expired_session_signs_the_reader_out(client):
+    client.force_login(UserFactory())
+    assert client.get("/me/").status_code == 200
+
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() - datetime.timedelta(seconds=1)
+    )
+
+    assert client.get("/me/")["Location"].startswith("/accounts/login/")
+
+
+def test_a_changed_password_ends_other_sessions(client):
+    person = UserFactory(roles=[MUNICIPAL_STAFF])
+    client.force_login(person)
+    assert client.get("/me/").status_code == 200
+
+    person.set_password("another horse battery")
+    person.save()
+
+    assert client.get("/me/")["Location"].startswith("/accounts/login/")
