@@ -139,7 +139,7 @@ def account_delete(request):
 @login_required
 def inbox(request):
     page = Paginator(request.user.notifications.all(), 20).get_page(request.GET.get("page"))
-    entries = [(n, notifications.render_notification(n)) for n in page]
+    entries = list(zip(page, notifications.render_notifications(page), strict=True))
     return render(request, "citizens/inbox.html", {"page": page, "entries": entries})
 
 

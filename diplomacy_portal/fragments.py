@@ -12,6 +12,7 @@ import logging
 import uuid
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.db import transaction
@@ -89,11 +90,11 @@ def _kept_or_rendered(part_key: str, topics, render, timeout: int) -> dict[str, 
 
 @functools.cache
 def release() -> str:
-    """Tells one release of the portal from another by its templates and static files: a part
-    kept by an earlier release (an older template, an old static file's hashed name) is never
-    served by the next."""
+    """Tells one release of the portal from another by its templates, translations and static
+    files: a part kept by an earlier release (an older template or wording, an old static
+    file's hashed name) is never served by the next."""
     digest = hashlib.sha256(getattr(staticfiles_storage, "manifest_hash", "").encode())
-    for folder in engines["django"].template_dirs:
+    for folder in [*engines["django"].template_dirs, *settings.LOCALE_PATHS]:
         for path in sorted(Path(folder).rglob("*")):
             if path.is_file():
                 digest.update(str(path.relative_to(folder)).encode() + path.read_bytes())

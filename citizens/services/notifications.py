@@ -1,14 +1,25 @@
+import hashlib
 import json
+import logging
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from redis.exceptions import RedisError
 
 from citizens.models import Notification, User
 from citizens.services.mail import queue_email
+from diplomacy_portal.fragments import release
+
+logger = logging.getLogger(__name__)
+
+# A text depends only on its kind, details, language and the release, so it never goes stale;
+# the timeout only bounds what Redis, which is also the broker, holds.
+TEXT_CACHE_SECONDS = 3600
 
 
 def render_notification(notification: Notification, language: str | None = None) -> dict:
@@ -23,6 +34,38 @@ def render_notification(notification: Notification, language: str | None = None)
                 f"notifications/{notification.kind}_message.txt", context
             ).strip(),
         }
+
+
+def render_notifications(notifications) -> list[dict]:
+    """render_notification() of each, in the active language. Many inboxes hold the same text
+    (one meeting's invitation to thousands): texts rendered before are read from the cache, in
+    one round trip."""
+    language = translation.get_language()
+    keys = [_text_key(notification, language) for notification in notifications]
+    try:
+        kept = cache.get_many(keys)
+    except RedisError:
+        logger.warning("Cache unavailable: rendering notifications afresh", exc_info=True)
+        kept = None
+    texts, rendered = [], {}
+    for key, notification in zip(keys, notifications, strict=True):
+        text = (kept or {}).get(key)
+        if text is None:
+            text = rendered[key] = render_notification(notification)
+        texts.append(text)
+    if rendered and kept is not None:
+        try:
+            cache.set_many(rendered, TEXT_CACHE_SECONDS)
+        except RedisError:
+            logger.warning("Cache unavailable: notification texts not kept", exc_info=True)
+    return texts
+
+
+def _text_key(notification: Notification, language: str) -> str:
+    details = json.dumps([notification.kind, notification.context], sort_keys=True)
+    return (
+        f"notification-text:{release()}:{language}:{hashlib.sha256(details.encode()).hexdigest()}"
+    )
 
 
 def _email_for(notification: Notification) -> EmailMultiAlternatives:

@@ -120,3 +120,67 @@ def test_the_profile_keeps_the_chosen_language(client):
     user.refresh_from_db()
     assert (user.first_name, user.preferred_language) == ("Sara", "fa")
     assert 'lang="fa" dir="rtl"' in client.get("/me/").content.decode()
+
+
+def _invitation(person, meeting: str = "Silk Road crafts fair") -> Notification:
+    return Notification.objects.create(
+        recipient=person,
+        kind=Notification.Kind.MEETING_INVITATION,
+        context={
+            "meeting": meeting,
+            "host": "Florence",
+            "host_fa": "فلورانس",
+            "starts_at": "2026-12-03T10:00:00+03:30",
+        },
+    )
+
+
+@pytest.mark.django_db
+def test_a_text_many_inboxes_share_is_rendered_once_per_language(client):
+    from django.test.signals import template_rendered
+
+    first, second, persian = UserFactory(), UserFactory(), UserFactory(preferred_language="fa")
+    for person in (first, second, persian):
+        _invitation(person)
+    rendered = []
+
+    def record(sender, template, **kwargs):
+        rendered.append(template.name)
+
+    template_rendered.connect(record)
+    try:
+        client.force_login(first)
+        first_html = client.get("/inbox/").content.decode()
+        client.force_login(second)
+        rendered.clear()
+        second_html = client.get("/inbox/").content.decode()
+        second_rendered = list(rendered)
+        client.force_login(persian)
+        persian_html = client.get("/inbox/").content.decode()
+    finally:
+        template_rendered.disconnect(record)
+
+    assert "You are invited to “Silk Road crafts fair” (Florence)" in first_html
+    assert "You are invited to “Silk Road crafts fair” (Florence)" in second_html
+    assert not [name for name in second_rendered if name.startswith("notifications/")]
+    # The same notice in Persian is a text of its own.
+    assert "فلورانس" in persian_html
+
+
+@pytest.mark.django_db
+def test_the_inbox_does_without_redis(client, settings):
+    person = UserFactory()
+    _invitation(person)
+    client.force_login(person)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # nothing answers there
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+
+    response = client.get("/inbox/")
+
+    assert response.status_code == 200
+    assert "Silk Road crafts fair" in response.content.decode()
