@@ -191,7 +191,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "diplomacy_portal.storage.StaticFilesStorage"
         )
     },
 }
