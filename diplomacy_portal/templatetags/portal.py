@@ -4,6 +4,7 @@ from django import template
 from django.utils import timezone
 
 from diplomacy_portal import l10n
+from diplomacy_portal import navigation as navigation_bar
 
 register = template.Library()
 
@@ -40,3 +41,9 @@ def page_url(context, number) -> str:
     query = context["request"].GET.copy()
     query["page"] = number
     return f"?{query.urlencode()}"
+
+
+@register.simple_tag(takes_context=True)
+def navigation(context):
+    """The navigation bar (diplomacy_portal/navigation.py)."""
+    return navigation_bar.render(context)

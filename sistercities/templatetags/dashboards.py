@@ -7,22 +7,11 @@ from django.utils.dateparse import parse_date
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from citizens.roles import is_privileged
 from diplomacy_portal import l10n
 from sistercities.selectors.dashboard import DEFAULT_SORT
 from sistercities.tables import DATE, NUMBER, PERCENT, Badge, Link
 
 register = template.Library()
-
-
-@register.filter
-def may_see_dashboard(user) -> bool:
-    """Whether the navigation links to the dashboards (only privileged people can)."""
-    return (
-        user.is_authenticated
-        and is_privileged(user)
-        and user.has_perm("sistercities.view_dashboard")
-    )
 
 
 @register.simple_tag

@@ -1,0 +1,132 @@
+"""The navigation bar is rendered once per kind of reader and place, then completed with the
+request's own token, address, e-mail and unread count (diplomacy_portal/navigation.py): each
+reader must still see exactly their own."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from citizens.models import Notification
+from citizens.roles import CITY_OFFICIALS
+from tests.factories import SisterCityFactory, UserFactory, reviewer
+
+pytestmark = pytest.mark.django_db
+
+
+def navigation(response) -> str:
+    html = response.content.decode()
+    return html[html.index("<header>") : html.index("</header>")]
+
+
+def links(nav: str) -> list[str]:
+    return [
+        re.sub(r"<[^>]+>|\s+", " ", text).split()[0]
+        for text in re.findall(r'<a class="nav-link[^"]*"[^>]*>(.*?)</a>', nav, re.S)
+    ]
+
+
+def unread(person, count: int) -> None:
+    Notification.objects.bulk_create(
+        Notification(recipient=person, kind=Notification.Kind.APPLICATION_SUBMITTED)
+        for _ in range(count)
+    )
+
+
+def test_each_kind_of_reader_sees_their_own_links(client):
+    assert links(navigation(client.get("/"))) == ["Home", "Sister", "Initiatives"]
+    assert "Sign in" in navigation(client.get("/"))
+
+    client.force_login(UserFactory(email="citizen@example.org"))
+    assert links(navigation(client.get("/"))) == [
+        "Home",
+        "Sister",
+        "Initiatives",
+        "Apply",
+        "My",
+        "Inbox",
+    ]
+
+    client.force_login(UserFactory(email="official@example.org", roles=[CITY_OFFICIALS]))
+    assert links(navigation(client.get("/"))) == [
+        "Home",
+        "Sister",
+        "Initiatives",
+        "Apply",
+        "My",
+        "Inbox",
+        "Dashboard",
+    ]
+
+    client.force_login(reviewer())
+    nav = navigation(client.get("/"))
+    assert links(nav)[-2:] == ["Dashboard", "Administration"]
+    assert "Sign in" not in nav
+
+
+def test_readers_in_turn_see_only_their_own_address_and_count(client):
+    first = UserFactory(email="first@example.org")
+    second = UserFactory(email="second@example.org")
+    unread(first, 3)
+
+    client.force_login(first)
+    first_nav = navigation(client.get("/me/"))
+    client.force_login(second)
+    second_nav = navigation(client.get("/me/"))
+
+    assert "first@example.org" in first_nav
+    assert '3<span class="visually-hidden"> unread</span>' in first_nav
+    assert "second@example.org" in second_nav and "first@example.org" not in second_nav
+    assert "unread</span>" not in second_nav
+
+
+def test_the_count_is_in_persian_digits_under_persian(client):
+    person = UserFactory(preferred_language="fa")
+    unread(person, 12)
+    client.force_login(person)
+
+    nav = navigation(client.get("/"))
+
+    assert "۱۲<span" in nav
+    assert "خانه" in nav  # "Home"
+
+
+def test_the_current_page_and_section_are_marked(client):
+    SisterCityFactory(name_en="Florence", slug="florence")
+    client.force_login(UserFactory(roles=[CITY_OFFICIALS]))
+
+    def current(path: str) -> dict[str, str]:
+        nav = navigation(client.get(path))
+        return {
+            re.sub(r"<[^>]+>|\s+", " ", text).split()[0]: state
+            for state, text in re.findall(
+                r'<a class="nav-link[^"]*" aria-current="(\w+)"[^>]*>(.*?)</a>', nav, re.S
+            )
+        }
+
+    assert current("/me/") == {"My": "page"}
+    assert current("/cities/florence/") == {"Sister": "true"}
+    assert current("/dashboard/") == {"Dashboard": "page"}
+    assert current("/dashboard/cities/florence/") == {"Dashboard": "true"}
+
+
+def test_the_language_switch_comes_back_to_the_page_and_its_query_escaped(client):
+    nav = navigation(client.get("/initiatives/", {"q": '"><script>', "field": "cultural"}))
+
+    assert 'name="next" value="/initiatives/?q=%22%3E%3Cscript%3E&amp;field=cultural"' in nav
+
+
+def test_the_forms_in_the_navigation_carry_the_requests_own_token():
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(UserFactory())
+    nav = navigation(browser.get("/me/"))
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', nav)
+
+    assert len(tokens) == 2  # the language switch and signing out
+    switched = browser.post(
+        "/i18n/setlang/", {"language": "fa", "next": "/me/", "csrfmiddlewaretoken": tokens[0]}
+    )
+    assert switched.status_code == 302
+    signed_out = browser.post("/accounts/logout/", {"csrfmiddlewaretoken": tokens[1]})
+    assert signed_out.status_code == 302
+    assert browser.get("/me/")["Location"].startswith("/accounts/login/")
