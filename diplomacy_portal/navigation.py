@@ -6,6 +6,7 @@ unread count. Rendering it afresh cost about a third of a public page (the bench
 import functools
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils.html import escape
@@ -47,15 +48,18 @@ def may_see_dashboard(user) -> bool:
 
 
 def render(context) -> SafeString:
-    request, user = context["request"], context["user"]
+    # Without a request (a page rendered outside one): the navigation of an anonymous visitor.
+    request = context.get("request")
+    user = context.get("user") or AnonymousUser()
+    path = request.path if request else ""
+    match = request.resolver_match if request else None
     urls = _urls(get_script_prefix(), settings.ROOT_URLCONF)
-    match = request.resolver_match
     token = context.get("csrf_token")
     token = "" if token is None or str(token) == "NOTPROVIDED" else str(token)
     unread = unread_count(user) if user.is_authenticated else 0
     nav = {
         "language": get_language(),
-        "current": next((name for name, url in urls.items() if url == request.path), ""),
+        "current": next((name for name, url in urls.items() if url == path), ""),
         "section": (
             "dashboard"
             if match and (match.url_name or "").startswith("dashboard")
@@ -86,7 +90,7 @@ def render(context) -> SafeString:
             _kept[key] = skeleton
     return mark_safe(
         skeleton.replace(CSRF, token)
-        .replace(NEXT, escape(request.get_full_path()))
+        .replace(NEXT, escape(request.get_full_path() if request else ""))
         .replace(EMAIL, escape(user.email) if user.is_authenticated else "")
         .replace(UNREAD, escape(l10n.digits(unread)))
     )

@@ -130,3 +130,13 @@ def test_the_forms_in_the_navigation_carry_the_requests_own_token():
     signed_out = browser.post("/accounts/logout/", {"csrfmiddlewaretoken": tokens[1]})
     assert signed_out.status_code == 302
     assert browser.get("/me/")["Location"].startswith("/accounts/login/")
+
+
+def test_a_page_rendered_outside_a_request_has_the_visitors_navigation():
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override("en"):
+        nav = render_to_string("404.html")
+
+    assert "Sign in" in nav and 'name="next" value=""' in nav
