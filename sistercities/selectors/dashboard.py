@@ -92,6 +92,12 @@ def city_health(
     name = "name_fa" if is_persian() else "name_en"
     key = SORTS.get(sort.lstrip("-"), SORTS["days"])
     key = name if key == "name" else key
+    # A status sorts by its label in the reader's language, as the column shows it.
+    labels = {value: str(label) for value, label in SisterCity.Status.choices}
+
+    def value(row):
+        return labels[row["status"]] if key == "status" else row[key]
+
     chosen = [
         row
         for row in rows
@@ -100,7 +106,7 @@ def city_health(
     chosen.sort(key=lambda row: row[name])
     # Python's sort is stable, reversed too: the names stay A to Z within equal figures.
     chosen.sort(
-        key=lambda row: (row[key] is None, 0 if row[key] is None else row[key]),
+        key=lambda row: (value(row) is None, 0 if value(row) is None else value(row)),
         reverse=sort.startswith("-"),
     )
     return chosen

@@ -137,6 +137,24 @@ def test_sorting_by_days_puts_the_most_neglected_first(official_client, world):
     assert names[:2] == ["Alive", "Fading"]
 
 
+def test_sorting_by_status_follows_the_labels_in_the_readers_language(world):
+    from django.utils import translation
+
+    from sistercities.models import SisterCity
+    from sistercities.selectors.dashboard import city_health, health_rows
+
+    rows = health_rows(SisterCity.objects.all())
+
+    def order(language: str) -> list[str]:
+        with translation.override(language):
+            return [row["name_en"] for row in city_health(rows, sort="status")]
+
+    # Active, Dormant, Reviving, Suspended
+    assert order("en") == ["Alive", "Fading", "Silent", "Suspended"]
+    # در حال احیا (reviving), راکد (dormant), فعال (active), معلق (suspended)
+    assert order("fa") == ["Silent", "Fading", "Alive", "Suspended"]
+
+
 def test_the_headline_figures_match_the_rows(official_client, world):
     decided = _applications(world["alive"])
     figures = official_client.get("/dashboard/").context["figures"]
