@@ -88,6 +88,7 @@ def has_totp(user) -> bool:
 
 
 def unread_count(user) -> int:
+    """How many of the user's notifications are unread."""
     if hasattr(user, "reader_unread"):
         return user.reader_unread
     return user.notifications.filter(read_at__isnull=True).count()

@@ -49,7 +49,7 @@ def render_notifications(notifications) -> list[dict]:
         kept = None
     texts, rendered = [], {}
     for key, notification in zip(keys, notifications, strict=True):
-        text = (kept or {}).get(key)
+        text = (kept or {}).get(key) or rendered.get(key)
         if text is None:
             text = rendered[key] = render_notification(notification)
         texts.append(text)
