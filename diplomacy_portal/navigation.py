@@ -35,6 +35,7 @@ _kept: dict[tuple, str] = {}
 
 @functools.cache
 def _urls(script_prefix: str, urlconf: str) -> dict[str, str]:
+    """The links' addresses, looked up once per prefix and URL configuration."""
     return {name: reverse(url_name) for name, url_name in LINKS.items()}
 
 
