@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.utils import timezone
 
 from .services import mail
 
@@ -15,3 +16,13 @@ def send_outgoing_email(self, email_id: int) -> None:
 def queue_due_emails() -> int:
     """Periodic sweep: queue again the e-mails that no worker sent in time."""
     return mail.queue_due_emails()
+
+
+@shared_task
+def clear_expired_sessions() -> int:
+    """Delete the sessions past their expiry, as Django's clearsessions command would; returns
+    how many."""
+    from .models import Session
+
+    deleted, _by_model = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted

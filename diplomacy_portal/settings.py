@@ -88,6 +88,8 @@ DATABASES = {
         "DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/diplomacy_portal"
     )
 }
+# Django's, with a health check that asks the server nothing while the connection is quiet.
+DATABASES["default"]["ENGINE"] = "diplomacy_portal.postgresql"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # PostgreSQL's JIT compiler pays off on long analytical queries, not on a web page's: it spent
@@ -262,6 +264,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "sistercities.tasks.record_fading_cities",
         "schedule": crontab(hour=6, minute=0),
     },
+    "clear-expired-sessions": {
+        "task": "citizens.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
@@ -276,7 +282,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = LANGUAGE_COOKIE_HTTPONLY = True
-SESSION_ENGINE = "diplomacy_portal.sessions"  # in the database, as Django's
+SESSION_ENGINE = "citizens.sessions"  # in the database, as Django's
 if SESSION_COOKIE_SECURE:
     # __Host- cookies are HTTPS-only and bound to this host: no subdomain can set or read them.
     SESSION_COOKIE_NAME = "__Host-sessionid"

@@ -254,7 +254,7 @@ def signed_in_cookie(user) -> str:
     """A Cookie header for `user`, signed in, for a portal process with production settings."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 
-    from diplomacy_portal.sessions import SessionStore
+    from citizens.sessions import SessionStore
 
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)

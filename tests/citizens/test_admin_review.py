@@ -239,9 +239,9 @@ def test_the_queue_makes_the_same_number_of_queries_for_10_and_500(
     )
     staff_client.get(QUEUE)  # warm the session and permission caches
 
-    # Session, user (with roles, permissions and two-factor, citizens/auth.py), counts by
-    # status, filter choices, page count, the page itself.
-    with django_assert_num_queries(7):
+    # The session with its user (roles, permissions and two-factor, citizens/auth.py), counts
+    # by status, filter choices, page count, the page itself.
+    with django_assert_num_queries(6):
         response = staff_client.get(QUEUE)
 
     assert len(response.context["cl"].result_list) == min(count, 100)

@@ -1,30 +1,45 @@
-"""Who is signed in is read in two queries: the session, then the user with their roles,
-permissions, two-factor set-up and unread count (citizens/auth.py, diplomacy_portal/sessions.py).
-What those queries return must be what Django's own checks would find, request by request."""
+"""Who is signed in is read in one query: the session with its user and their roles,
+permissions, two-factor set-up and unread count (citizens/auth.py, citizens/sessions.py).
+What that query returns must be what Django's own checks would find, request by request."""
 
 import datetime
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.contrib.sessions.models import Session
+from django.db import connection
 from django.utils import timezone
 
-from citizens.models import Notification
+from citizens.models import Notification, Session
 from citizens.roles import CITY_OFFICIALS, MUNICIPAL_STAFF
 from tests.factories import SisterCityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def test_knowing_a_signed_in_official_takes_two_queries(client, django_assert_num_queries):
+def test_knowing_a_signed_in_official_takes_one_query(client, django_assert_num_queries):
     client.force_login(UserFactory(roles=[CITY_OFFICIALS]))
     client.get("/livez")  # an official's first request sets the idle timeout in the session
 
-    # The session, then the user with everything the middleware asks of them.
-    with django_assert_num_queries(2):
+    # The session with its user and everything the middleware asks of them.
+    with django_assert_num_queries(1):
         response = client.get("/livez")
 
     assert response.status_code == 200
+
+
+@pytest.mark.django_db(
+    transaction=True
+)  # closes its connection, which a test's transaction cannot outlive
+def test_a_new_database_connection_knows_the_reader_too(client, django_assert_num_queries):
+    client.force_login(UserFactory(first_name="Parisa", diplomat_since=timezone.now()))
+    assert "Parisa" in client.get("/me/").content.decode()
+
+    connection.close()  # as after a database restart: the prepared query is gone with it
+
+    with django_assert_num_queries(1):
+        response = client.get("/livez")
+    assert response.status_code == 200
+    assert "Parisa" in client.get("/me/").content.decode()
 
 
 def test_the_dashboards_know_an_official_without_further_queries(client, django_assert_num_queries):
@@ -34,7 +49,7 @@ def test_the_dashboards_know_an_official_without_further_queries(client, django_
 
     # Session and user: role, permission and two-factor checks ask nothing more; the
     # figures come from the cache.
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         response = client.get("/dashboard/")
 
     assert response.status_code == 200
@@ -114,4 +129,38 @@ def test_a_changed_password_ends_other_sessions(client):
     person.set_password("another horse battery")
     person.save()
 
+    assert client.get("/me/")["Location"].startswith("/accounts/login/")
+
+
+def test_a_session_knows_whose_it_is_until_they_sign_out(client):
+    person = UserFactory()
+    client.force_login(person)
+    signed_in = client.session.session_key
+
+    assert Session.objects.get(session_key=signed_in).user == person
+
+    client.post("/accounts/logout/")
+
+    assert not Session.objects.filter(session_key=signed_in).exists()
+    assert not Session.objects.filter(user=person).exists()
+    assert client.get("/me/")["Location"].startswith("/accounts/login/")
+
+
+def test_a_session_without_anyone_signed_in_keeps_its_data(client):
+    session = client.session
+    session["seen_intro"] = True
+    session.save()
+
+    assert Session.objects.get(session_key=session.session_key).user is None
+    assert client.session["seen_intro"] is True
+    assert client.get("/me/")["Location"].startswith("/accounts/login/")
+
+
+def test_deleting_a_person_deletes_their_sessions(client):
+    person = UserFactory()
+    client.force_login(person)
+
+    person.delete()
+
+    assert not Session.objects.exists()
     assert client.get("/me/")["Location"].startswith("/accounts/login/")
