@@ -90,8 +90,7 @@ def _export(table: Table | None, file_format: str, filename: str):
 
 @_dashboard_view
 def dashboard(request):
-    form = DashboardFilterForm(request.GET)
-    filters = form.filters()
+    filters = DashboardFilterForm.filters_of(request.GET)
     # Rendering thousands of table cells costs far more than reading the cached figures: the
     # rendered tables are kept as long as the figures.
     body = fragments.shared(
@@ -99,7 +98,7 @@ def dashboard(request):
         key=dashboard_selectors.overview_key(**filters),
         template="sistercities/_dashboard_body.html",
         context=lambda: {
-            "form": form,
+            "form": DashboardFilterForm(request.GET),
             "filters": filters,
             **dashboard_selectors.overview(**filters),
         },
@@ -110,27 +109,32 @@ def dashboard(request):
 
 @_dashboard_view
 def dashboard_export(request, table, file_format):
-    filters = DashboardFilterForm(request.GET).filters()
+    filters = DashboardFilterForm.filters_of(request.GET)
     tables = dashboard_selectors.overview(**filters)["tables"]
     return _export(tables.get(table), file_format, f"dashboard-{table}")
 
 
 @_dashboard_view
 def dashboard_city(request, slug):
-    city = get_object_or_404(SisterCity, slug=slug)
     # Names of the diplomats engaged with a city are for the municipal staff, not officials.
     with_names = has_role(request.user, MUNICIPAL_STAFF)
-    body = fragments.shared(
+
+    def context():
+        city = get_object_or_404(SisterCity, slug=slug)
+        return {"city": city, **city_selectors.city_overview(city=city, with_names=with_names)}
+
+    # Kept per slug, as the public page is: a slug of no city answers 404 and keeps nothing.
+    parts = fragments.shared_parts(
         request,
-        key=city_selectors.city_overview_key(city=city, with_names=with_names),
-        template="sistercities/_dashboard_city_body.html",
-        context=lambda: {
-            "city": city,
-            **city_selectors.city_overview(city=city, with_names=with_names),
+        key=city_selectors.city_overview_key(slug=slug, with_names=with_names),
+        templates={
+            "title": "sistercities/_dashboard_city_title.html",
+            "body": "sistercities/_dashboard_city_body.html",
         },
+        context=context,
         timeout=settings.DASHBOARD_CACHE_SECONDS,
     )
-    return render(request, "sistercities/dashboard_city.html", {"city": city, "body": body})
+    return render(request, "sistercities/dashboard_city.html", parts)
 
 
 @_dashboard_view

@@ -37,14 +37,14 @@ RECENT = 25  # meetings listed each way, timeline entries
 PAGE_ROWS = 100
 
 
-def city_overview_key(*, city: SisterCity, with_names: bool) -> str:
+def city_overview_key(*, slug: str, with_names: bool) -> str:
     """What the cache keeps a city's figures under: per day, language and audience."""
-    return f"city:{city.pk}:{get_language()}:{timezone.localdate()}:{int(with_names)}"
+    return f"city:{slug}:{get_language()}:{timezone.localdate()}:{int(with_names)}"
 
 
 def city_overview(*, city: SisterCity, with_names: bool) -> dict:
     """Everything /dashboard/cities/<slug>/ shows, cached per city, language and audience."""
-    key = city_overview_key(city=city, with_names=with_names)
+    key = city_overview_key(slug=city.slug, with_names=with_names)
     today = timezone.localdate()
     return cached(key, lambda: _build_city(city, today, with_names))
 

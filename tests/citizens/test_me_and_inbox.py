@@ -179,7 +179,7 @@ def test_the_inbox_does_without_redis(client, settings):
     client.force_login(person)
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "diplomacy_portal.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:9/0",  # nothing answers there
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }

@@ -241,6 +241,7 @@ def test_the_city_page_counts_its_meetings_people_and_timeline(client, staff, wo
     response = client.get("/dashboard/cities/alive/")
     tables = response.context["tables"]
 
+    assert "<title>Alive: dashboard · " in response.content.decode()
     assert [row[0].text for row in tables["initiatives"].rows] == ["Crafts", "Music", "Done"]
     assert {row[0].text: row[4] for row in tables["initiatives"].rows}["Music"] == 2
     # Invited, accepted, declined: its own meeting, then music's (no invitations).

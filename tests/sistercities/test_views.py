@@ -341,7 +341,7 @@ def test_a_part_kept_in_another_shape_by_an_earlier_release_is_rendered_again(cl
 def test_the_public_pages_and_a_change_to_a_city_do_without_redis(client, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "diplomacy_portal.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:9/0",  # nothing answers there
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }

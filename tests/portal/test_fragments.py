@@ -1,0 +1,81 @@
+"""Shared parts of pages (diplomacy_portal/fragments.py): a process keeps the parts it read and
+asks Redis only for their stamp, so a part as large as the dashboard's is not moved from Redis
+on every request; what the cache says stays the truth."""
+
+import pytest
+from django.core.cache import cache
+
+from diplomacy_portal import fragments
+
+TOPIC = "cities"
+
+
+@pytest.fixture(autouse=True)
+def empty():
+    cache.clear()
+
+
+class Renders:
+    """A part's render, counting how often it runs."""
+
+    def __init__(self, html: str):
+        self.html, self.count = html, 0
+
+    def __call__(self):
+        self.count += 1
+        return {"part": self.html}
+
+
+def read(key: str, render) -> str:
+    return fragments._kept_or_rendered(key, (TOPIC,), render, timeout=60)["part"]
+
+
+def test_a_part_held_in_the_process_is_not_fetched_from_the_cache_again(monkeypatch):
+    render = Renders("<p>Florence</p>")
+    assert read("page", render) == "<p>Florence</p>"
+    asked, get = [], cache.get
+
+    def recording_get(key, *args, **kwargs):
+        asked.append(key)
+        return get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", recording_get)
+
+    assert read("page", render) == "<p>Florence</p>"
+
+    assert render.count == 1
+    assert "page" not in asked and "page:stamp" in asked
+
+
+def test_a_part_another_process_kept_since_replaces_the_one_held():
+    read("page", Renders("<p>Florence</p>"))
+    # Another process rendered the part again (it had expired there) and kept it.
+    versions = [fragments.version(TOPIC)]
+    cache.set_many({"page": (versions, {"part": "<p>Firenze</p>"}, "new"), "page:stamp": "new"})
+
+    assert read("page", Renders("<p>not rendered</p>")) == "<p>Firenze</p>"
+
+
+@pytest.mark.django_db  # a change counts again once committed
+def test_a_change_to_its_topic_or_an_emptied_cache_renders_the_part_again():
+    read("page", Renders("<p>Florence</p>"))
+    fragments.changed(TOPIC)
+    assert read("page", Renders("<p>Firenze</p>")) == "<p>Firenze</p>"
+
+    cache.clear()
+
+    assert read("page", Renders("<p>Fiorenza</p>")) == "<p>Fiorenza</p>"
+
+
+def test_the_process_holds_parts_up_to_its_budget_dropping_the_least_recently_read():
+    held = fragments._LocalParts(budget=10)
+    held.keep("a", "s", [], {"part": "aaaa"})
+    held.keep("b", "s", [], {"part": "bbbb"})
+    assert held.get("a", "s", []) == {"part": "aaaa"}  # now read more recently than b
+
+    held.keep("c", "s", [], {"part": "cccc"})
+
+    assert held.get("b", "s", []) is None
+    assert held.get("a", "s", []) == {"part": "aaaa"}
+    assert held.get("c", "s", []) == {"part": "cccc"}
+    assert held.size == 8
