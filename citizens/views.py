@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from diplomacy_portal.forms import error_summary
 
 from .forms import ApplicationForm, DeleteAccountForm, LanguageFormSet, ProfileForm
-from .models import DiplomatApplication
+from .models import DiplomatApplication, User
 from .services import applications, notifications, privacy
 from .services.applications import ApplicationError
 
@@ -78,7 +78,9 @@ def application_form(request):
 
 @login_required
 def me(request):
-    application = DiplomatApplication.objects.filter(user=request.user).first()
+    # The application and the calendar address in one query.
+    mine = User.objects.select_related("application", "calendar_feed").get(pk=request.user.pk)
+    application = getattr(mine, "application", None)
     profile = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and profile.is_valid():
         user = profile.save()
@@ -97,7 +99,12 @@ def me(request):
     return render(
         request,
         "citizens/me.html",
-        {"application": application, "history": history, "profile": profile},
+        {
+            "application": application,
+            "history": history,
+            "profile": profile,
+            "calendar_feed": getattr(mine, "calendar_feed", None),
+        },
     )
 
 
@@ -140,7 +147,11 @@ def account_delete(request):
 def inbox(request):
     page = Paginator(request.user.notifications.all(), 20).get_page(request.GET.get("page"))
     entries = list(zip(page, notifications.render_notifications(page), strict=True))
-    return render(request, "citizens/inbox.html", {"page": page, "entries": entries})
+    return render(
+        request,
+        "citizens/inbox.html",
+        {"page": page, "entries": entries, "here": request.get_full_path()},
+    )
 
 
 @require_POST

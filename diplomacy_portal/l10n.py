@@ -2,6 +2,7 @@
 Persian, Gregorian and Western digits under English."""
 
 import datetime
+import functools
 
 import jdatetime
 from django.utils import formats, timezone
@@ -38,7 +39,14 @@ def format_date(value, language: str | None = None) -> str:
         return ""
     value = _local(value)
     day = value.date() if isinstance(value, datetime.datetime) else value
-    if is_persian(language):
+    return _format_day(day, is_persian(language), get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_day(day: datetime.date, persian: bool, active_language: str) -> str:
+    # Kept: how a language writes a day never changes, and a page writes the same days often
+    # (an inbox's twenty notices). Gregorian month names come in the active language.
+    if persian:
         jalali = jdatetime.date.fromgregorian(date=day, locale="fa_IR")
         return digits(f"{jalali.day} {jalali.j_months_fa[jalali.month - 1]} {jalali.year}", "fa")
     return formats.date_format(day, "j F Y")

@@ -1,6 +1,8 @@
 import hashlib
 import json
 import logging
+import threading
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -38,27 +40,56 @@ def render_notification(notification: Notification, language: str | None = None)
 
 def render_notifications(notifications) -> list[dict]:
     """render_notification() of each, in the active language. Many inboxes hold the same text
-    (one meeting's invitation to thousands): texts rendered before are read from the cache, in
-    one round trip."""
+    (one meeting's invitation to thousands): a text this process holds is used as it is, the
+    others are read from the cache in one round trip and only those it lacks are rendered."""
     language = translation.get_language()
     keys = [_text_key(notification, language) for notification in notifications]
-    try:
-        kept = cache.get_many(keys)
-    except RedisError:
-        logger.warning("Cache unavailable: rendering notifications afresh", exc_info=True)
-        kept = None
-    texts, rendered = [], {}
+    texts = {key: text for key in keys if (text := _held.get(key)) is not None}
+    wanted = [key for key in dict.fromkeys(keys) if key not in texts]
+    kept = {}
+    if wanted:
+        try:
+            kept = cache.get_many(wanted)
+        except RedisError:
+            logger.warning("Cache unavailable: rendering notifications afresh", exc_info=True)
+            kept = None
+    rendered = {}
     for key, notification in zip(keys, notifications, strict=True):
-        text = (kept or {}).get(key) or rendered.get(key)
-        if text is None:
-            text = rendered[key] = render_notification(notification)
-        texts.append(text)
+        if key not in texts:
+            texts[key] = (kept or {}).get(key) or rendered.get(key)
+            if texts[key] is None:
+                texts[key] = rendered[key] = render_notification(notification)
     if rendered and kept is not None:
         try:
             cache.set_many(rendered, TEXT_CACHE_SECONDS)
         except RedisError:
             logger.warning("Cache unavailable: notification texts not kept", exc_info=True)
-    return texts
+    _held.update({key: texts[key] for key in wanted})
+    return [texts[key] for key in keys]
+
+
+class _HeldTexts:
+    """The texts this process used last. A key names one text for good (release, language,
+    kind and details), so a held text is never stale."""
+
+    def __init__(self, size: int):
+        self.size, self.texts, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key: str) -> dict | None:
+        with self.lock:
+            text = self.texts.get(key)
+            if text is not None:
+                self.texts.move_to_end(key)
+            return text
+
+    def update(self, texts: dict[str, dict]) -> None:
+        with self.lock:
+            self.texts.update(texts)
+            while len(self.texts) > self.size:
+                self.texts.popitem(last=False)
+
+
+_held = _HeldTexts(size=5000)
 
 
 def _text_key(notification: Notification, language: str) -> str:

@@ -42,12 +42,10 @@ def meeting_local_time(meeting) -> str:
 
 
 @register.inclusion_tag("initiatives/_calendar_feed.html", takes_context=True)
-def calendar_feed_section(context):
-    """The /me/ card with the person's private calendar address and its reset button."""
-    from ..models import CalendarFeed
-
+def calendar_feed_section(context, feed):
+    """The /me/ card with the person's private calendar address (`feed`, if they have one)
+    and its reset button."""
     request = context["request"]
-    feed = CalendarFeed.objects.filter(user=request.user).first()
     return {
         "feed_url": request.build_absolute_uri(feed.get_absolute_url()) if feed else "",
         "csrf_token": context.get("csrf_token"),

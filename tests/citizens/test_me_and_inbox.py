@@ -2,7 +2,14 @@ import pytest
 
 from citizens.models import Notification
 from citizens.services import applications as services
+from citizens.services import notifications
 from tests.factories import UserFactory, application_in, reviewer
+
+
+@pytest.fixture(autouse=True)
+def no_texts_held():
+    """Each test starts with no notification texts held by the process."""
+    notifications._held.texts.clear()
 
 
 @pytest.fixture
@@ -170,6 +177,29 @@ def test_a_text_many_inboxes_share_is_rendered_once_per_language(client):
     assert second_rendered == []
     # The same notice in Persian is a text of its own.
     assert "فلورانس" in persian_html
+
+
+@pytest.mark.django_db
+def test_a_text_the_process_holds_is_not_asked_of_the_cache_again(client, monkeypatch):
+    from django.core.cache import cache
+
+    person = UserFactory()
+    _invitation(person)
+    client.force_login(person)
+    client.get("/inbox/")
+    asked, get_many = [], cache.get_many
+
+    def recording_get_many(keys, *args, **kwargs):
+        asked.extend(keys)
+        return get_many(keys, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", recording_get_many)
+    _invitation(person, meeting="Tile workshop")
+
+    html = client.get("/inbox/").content.decode()
+
+    assert "Silk Road crafts fair" in html and "Tile workshop" in html
+    assert len(asked) == 1  # the new text only
 
 
 @pytest.mark.django_db
