@@ -19,8 +19,13 @@ from django.db import connections
 from django.dispatch import receiver
 
 # What a reader row holds after the user's own columns, in this order.
-EXTRAS = ("reader_roles", "reader_user_perms", "reader_group_perms", "reader_has_totp")
-EXTRAS += ("reader_unread",)
+EXTRAS = (
+    "reader_roles",
+    "reader_user_perms",
+    "reader_group_perms",
+    "reader_has_totp",
+    "reader_unread",
+)
 
 _statements: dict[str, str] = {}
 # The name the session query is prepared under on each open database connection.
@@ -105,10 +110,10 @@ def _user_from(row, using: str):
 def read_session(using: str, session_key: str, now):
     """The session's data and its signed-in reader (or None), or None for no such session."""
     connection = connections[using]
-    connection.ensure_connection()
-    name = _prepared.get(connection.connection)
     parameters = [session_key, now, Authenticator.Type.TOTP.value]
     with connection.cursor() as cursor:
+        # Asked only now: making the cursor may replace a connection the server ended.
+        name = _prepared.get(connection.connection)
         if name is None:
             # A fresh name each time: a PREPARE whose EXECUTE failed still stands.
             name = f"citizens_read_session_{next(_names)}"

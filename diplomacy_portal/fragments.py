@@ -110,7 +110,7 @@ class _LocalParts:
     """The parts this process read last, each with the stamp it is kept under in Redis and
     the versions of its topics. A reader fetches the stamp (a few bytes) and uses the part
     held here while the stamp and versions match, rather than moving the part from Redis
-    again: the dashboard's is 230 KB."""
+    again: the dashboard's is about 180 KB."""
 
     def __init__(self, budget: int):
         self.budget, self.size = budget, 0

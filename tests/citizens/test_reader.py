@@ -3,10 +3,11 @@ permissions, two-factor set-up and unread count (citizens/auth.py, citizens/sess
 What that query returns must be what Django's own checks would find, request by request."""
 
 import datetime
+import select
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.db import connection
+from django.db import connection, connections
 from django.utils import timezone
 
 from citizens.models import Notification, Session
@@ -130,6 +131,21 @@ def test_a_changed_password_ends_other_sessions(client):
     person.save()
 
     assert client.get("/me/")["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.django_db(transaction=True)  # ends its connection
+def test_a_connection_the_server_ended_is_replaced_and_the_reader_still_known(client):
+    client.force_login(UserFactory(first_name="Parisa", diplomat_since=timezone.now()))
+    assert "Parisa" in client.get("/me/").content.decode()
+    other = connections.create_connection("default")
+    with other.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [connection.connection.info.backend_pid])
+    other.close()
+    assert select.select([connection.connection.fileno()], [], [], 10)[0]  # the server said so
+
+    connection.close_if_unusable_or_obsolete()  # as at the start of each request
+
+    assert "Parisa" in client.get("/me/").content.decode()
 
 
 def test_a_session_knows_whose_it_is_until_they_sign_out(client):
