@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from diplomacy_portal import l10n
-from diplomacy_portal.forms import CalendarDateField
+from diplomacy_portal.forms import BootstrapFormMixin, CalendarDateField
 from sistercities.models import CooperationField, SisterCity
 
 from .models import DiplomatApplication, LanguageSkill, User
@@ -226,7 +226,7 @@ LanguageFormSet = inlineformset_factory(
 )
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(BootstrapFormMixin, forms.ModelForm):
     preferred_language = forms.ChoiceField(
         label=_("Language of pages and e-mails"), choices=settings.LANGUAGES
     )

@@ -105,3 +105,26 @@ class LongSelect(forms.Select):
         return format_html(
             '<select name="{}"{}>{}\n</select>', widget["name"], flatatt(widget["attrs"]), options
         )
+
+
+class BootstrapBoundField(forms.BoundField):
+    """A field's widget with Bootstrap's classes: form-select or form-control, and is-invalid
+    when the field has errors (Django adds aria-invalid and points aria-describedby at them)."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        classes = ["form-select" if isinstance(widget, forms.Select) else "form-control"]
+        if self.errors:
+            classes.append("is-invalid")
+        attrs["class"] = " ".join(filter(None, [attrs.get("class"), *classes]))
+        return attrs
+
+
+class BootstrapFormMixin:
+    """For a form Django renders itself ({{ form }}) in the markup crispy-forms writes for
+    Bootstrap: for a form on a page read very often, as crispy's templates cost /me/ a third
+    of its time."""
+
+    bound_field_class = BootstrapBoundField
+    template_name = "forms/bootstrap.html"

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "django.forms",  # its widget templates, for FORM_RENDERER
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -82,6 +83,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms Django renders itself find their templates where the pages' are (templates/forms/).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
     "default": env.db_url(
