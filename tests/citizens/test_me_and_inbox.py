@@ -129,6 +129,29 @@ def test_the_profile_keeps_the_chosen_language(client):
     assert 'lang="fa" dir="rtl"' in client.get("/me/").content.decode()
 
 
+@pytest.mark.django_db
+def test_a_wrong_profile_field_is_marked_and_named_and_nothing_is_saved(client):
+    import re
+
+    user = UserFactory(first_name="Sara", last_name="Karimi", preferred_language="en")
+    client.force_login(user)
+
+    response = client.post(
+        "/me/", {"first_name": "S" * 151, "last_name": "Ahmadi", "preferred_language": "en"}
+    )
+
+    html = response.content.decode()
+    (field,) = re.findall(r'<input type="text" name="first_name"[^>]*>', html)
+    assert 'class="form-control is-invalid"' in field and 'aria-invalid="true"' in field
+    (described_by,) = re.findall(r'aria-describedby="([^"]+)"', field)
+    assert re.search(
+        rf'<div id="{described_by}" class="invalid-feedback">.*at most 150 characters', html
+    )
+    assert '<label for="id_preferred_language" class="form-label requiredField">' in html
+    user.refresh_from_db()
+    assert (user.first_name, user.last_name) == ("Sara", "Karimi")
+
+
 def _invitation(person, meeting: str = "Silk Road crafts fair") -> Notification:
     return Notification.objects.create(
         recipient=person,
