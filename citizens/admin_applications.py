@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Count, F
@@ -9,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import linebreaksbr
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -197,6 +198,16 @@ class DiplomatApplicationAdmin(admin.ModelAdmin):
 
     def has_decide_permission(self, request):
         return request.user.has_perm("citizens.decide_application")
+
+    def action_checkbox(self, application):
+        # Django's checkbox, written out: rendering the widget's template for each of a page's
+        # hundred rows took a third of the queue's time.
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            application.pk,
+            format_html(_("Select this object for an action - {}"), str(application)),
+        )
 
     @admin.display(description=gettext_lazy("name"), ordering="full_name_latin")
     def display_name(self, application):

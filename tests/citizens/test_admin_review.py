@@ -245,3 +245,20 @@ def test_the_queue_makes_the_same_number_of_queries_for_10_and_500(
         response = staff_client.get(QUEUE)
 
     assert len(response.context["cl"].result_list) == min(count, 100)
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_the_queue_checkboxes_are_djangos_own(staff_client, language):
+    from django.contrib import admin
+    from django.utils import translation
+
+    application = application_in("submitted", full_name_latin='Ana "<b>" Silva')
+    model_admin = admin.site.get_model_admin(DiplomatApplication)
+
+    with translation.override(language):
+        ours = model_admin.action_checkbox(application)
+        djangos = admin.ModelAdmin.action_checkbox(model_admin, application)
+
+    assert ours == djangos
+    assert "Ana &quot;&lt;b&gt;&quot; Silva" in ours
+    assert f'value="{application.pk}"' in staff_client.get(QUEUE).content.decode()
