@@ -95,8 +95,9 @@ def city_health(
     # A status sorts by its label in the reader's language, as the column shows it.
     labels = {value: str(label) for value, label in SisterCity.Status.choices}
 
-    def value(row):
-        return labels[row["status"]] if key == "status" else row[key]
+    def order(row):
+        value = labels[row["status"]] if key == "status" else row[key]
+        return (value is None, 0 if value is None else value)
 
     chosen = [
         row
@@ -105,10 +106,7 @@ def city_health(
     ]
     chosen.sort(key=lambda row: row[name])
     # Python's sort is stable, reversed too: the names stay A to Z within equal figures.
-    chosen.sort(
-        key=lambda row: (value(row) is None, 0 if value(row) is None else value(row)),
-        reverse=sort.startswith("-"),
-    )
+    chosen.sort(key=order, reverse=sort.startswith("-"))
     return chosen
 
 
