@@ -9,7 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from diplomacy_portal import l10n
-from diplomacy_portal.forms import BootstrapFormMixin, CalendarDateField
+from diplomacy_portal.forms import (
+    BootstrapFormMixin,
+    CalendarDateField,
+    LongSelect,
+    QuickTextInput,
+)
 from sistercities.models import CooperationField, SisterCity
 
 from .models import DiplomatApplication, LanguageSkill, User
@@ -228,12 +233,13 @@ LanguageFormSet = inlineformset_factory(
 
 class ProfileForm(BootstrapFormMixin, forms.ModelForm):
     preferred_language = forms.ChoiceField(
-        label=_("Language of pages and e-mails"), choices=settings.LANGUAGES
+        label=_("Language of pages and e-mails"), choices=settings.LANGUAGES, widget=LongSelect
     )
 
     class Meta:
         model = User
         fields = ["first_name", "last_name", "preferred_language"]
+        widgets = {"first_name": QuickTextInput, "last_name": QuickTextInput}
         labels = {
             "first_name": _("First name"),
             "last_name": _("Last name"),
