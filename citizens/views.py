@@ -4,7 +4,6 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
@@ -16,8 +15,9 @@ from django.views.decorators.http import require_POST
 
 from diplomacy_portal.forms import error_summary
 
+from . import selectors
 from .forms import ApplicationForm, DeleteAccountForm, LanguageFormSet, ProfileForm
-from .models import DiplomatApplication, User
+from .models import DiplomatApplication
 from .services import applications, notifications, privacy
 from .services.applications import ApplicationError
 
@@ -78,9 +78,6 @@ def application_form(request):
 
 @login_required
 def me(request):
-    # The application and the calendar address in one query.
-    mine = User.objects.select_related("application", "calendar_feed").get(pk=request.user.pk)
-    application = getattr(mine, "application", None)
     profile = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and profile.is_valid():
         user = profile.save()
@@ -95,15 +92,15 @@ def me(request):
             httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
         )
         return response
-    history = application.history.all() if application else []
+    mine = selectors.my_page(request.user)
     return render(
         request,
         "citizens/me.html",
         {
-            "application": application,
-            "history": history,
+            "application": mine.application,
+            "history": mine.history,
+            "calendar_feed": mine.calendar_feed,
             "profile": profile,
-            "calendar_feed": getattr(mine, "calendar_feed", None),
         },
     )
 
@@ -145,7 +142,7 @@ def account_delete(request):
 
 @login_required
 def inbox(request):
-    page = Paginator(request.user.notifications.all(), 20).get_page(request.GET.get("page"))
+    page = selectors.inbox_page(request.user, request.GET.get("page"))
     entries = list(zip(page, notifications.render_notifications(page), strict=True))
     return render(
         request,

@@ -1,8 +1,12 @@
+import re
+
 import pytest
 
 from citizens.models import Notification
 from citizens.services import applications as services
 from citizens.services import notifications
+from diplomacy_portal.templatetags.portal import isoformat
+from initiatives.models import CalendarFeed
 from tests.factories import UserFactory, application_in, reviewer
 
 
@@ -242,3 +246,103 @@ def test_the_inbox_does_without_redis(client, settings):
 
     assert response.status_code == 200
     assert "Silk Road crafts fair" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_my_page_reads_the_application_history_and_calendar_address_in_one_query(
+    client, django_assert_num_queries
+):
+    application = application_in("approved")
+    feed = CalendarFeed.objects.create(user=application.user, token="t" * 40)
+    changes = list(application.history.all())
+    client.force_login(application.user)
+
+    with django_assert_num_queries(2):  # the session with the reader, then the page's own
+        html = client.get("/me/").content.decode()
+
+    shown = re.findall(r'<time datetime="([^"]+)"', html)
+    assert shown == [isoformat(change.created_at) for change in changes]
+    assert html.index("Draft → Submitted") < html.index("Submitted → Approved")
+    assert f'value="http://testserver/calendar/{feed.token}.ics"' in html
+    assert "Make a new address" in html
+
+
+@pytest.mark.django_db
+def test_my_page_without_an_application_invites_to_apply(client):
+    client.force_login(UserFactory())
+
+    html = client.get("/me/").content.decode()
+
+    assert "You have not applied yet." in html
+    assert "What happened" not in html
+    assert "Get my calendar address" not in html  # the feed is for diplomats
+
+
+@pytest.fixture
+def crowded_inbox(client):
+    """45 notifications, the newest named 'Meeting 45' and the oldest 'Meeting 1'."""
+    user = UserFactory()
+    for n in range(1, 46):
+        Notification.objects.create(
+            recipient=user,
+            kind="meeting_cancelled",
+            context={
+                "meeting": f"Meeting {n}",
+                "host": "Florence",
+                "host_fa": "فلورانس",
+                "starts_at": "2027-01-11T10:00:00+03:30",
+            },
+        )
+    client.force_login(user)
+    return user
+
+
+def _shown_titles(html: str) -> list[int]:
+    return [int(n) for n in re.findall(r"Meeting (\d+)\b", html)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("asked", "page", "newest"),
+    [
+        ("", 1, 45),
+        ("2", 2, 25),
+        ("3", 3, 5),
+        ("4", 3, 5),  # past the end: the last page, as Django's paginator gives it
+        ("0", 3, 5),
+        ("-1", 3, 5),
+        ("10" * 20, 3, 5),
+        ("two", 1, 45),
+        ("2.5", 1, 45),
+    ],
+)
+def test_the_inbox_pages_twenty_at_a_time_and_any_page_asked_for_is_answered(
+    client, crowded_inbox, asked, page, newest
+):
+    response = client.get("/inbox/", {"page": asked})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f"Page {page} of 3" in html
+    titles = sorted(set(_shown_titles(html)), reverse=True)
+    assert titles == list(range(newest, max(newest - 20, 0), -1))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["1", "3"])
+def test_a_page_of_the_inbox_and_the_count_take_one_query(
+    client, crowded_inbox, page, django_assert_num_queries
+):
+    client.get("/inbox/")  # every text rendered and held once
+    with django_assert_num_queries(2):  # the session with the reader, then the page
+        client.get("/inbox/", {"page": page})
+
+
+@pytest.mark.django_db
+def test_an_empty_inbox_says_so(client):
+    client.force_login(UserFactory())
+
+    html = client.get("/inbox/").content.decode()
+
+    assert "No notifications yet." in html
+    assert "Page 1 of" not in html
