@@ -57,8 +57,20 @@ def format_datetime(value, language: str | None = None) -> str:
     if value in (None, ""):
         return ""
     value = _local(value)
-    day = format_date(value, language)
-    time = f"{value.hour:02d}:{value.minute:02d}"
-    if is_persian(language):
-        return f"{day}، {digits(time, 'fa')}"
-    return f"{day}, {time}"
+    active_language = get_language()
+    return _format_moment(
+        value.date(),
+        value.hour,
+        value.minute,
+        is_persian(language or active_language),
+        active_language,
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_moment(day: datetime.date, hour: int, minute: int, persian: bool, active_language: str):
+    # Kept for the reason _format_day is: an inbox writes twenty moments on every read.
+    time = f"{hour:02d}:{minute:02d}"
+    if persian:
+        return f"{_format_day(day, True, active_language)}، {digits(time, 'fa')}"
+    return f"{_format_day(day, False, active_language)}, {time}"
