@@ -1,6 +1,8 @@
 """Inviting people to meetings, delivering the invitations in chunks, answers and reminders."""
 
 import logging
+import queue
+import threading
 from collections import defaultdict
 from datetime import timedelta
 
@@ -193,26 +195,58 @@ def deliver_invitation_chunk(*, meeting_id: int, invitation_ids: list[int]) -> i
 
 
 def _send_chunk(invitations: list[Invitation], meeting: Meeting):
+    """Send each invitation's e-mail, over INVITATION_SMTP_CONNECTIONS connections side by side:
+    SMTP answers each command before the next is sent, so over one connection this worker and
+    the server spend much of their time waiting on each other."""
     sent, refused = [], {}
     mail = emails.MeetingMail(meeting)
-    smtp = get_connection()
     try:
-        smtp.open()
+        # Built here, in the task's own thread and transaction, before any is sent.
+        owed = queue.SimpleQueue()
         for invitation in invitations:
-            message = mail.message(invitation, connection=smtp)
-            try:
-                smtp.send_messages([message])
-            except Exception as exc:  # one address refused for good, or the server went away
-                if not is_permanent_failure(exc):
-                    raise
-                refused[invitation] = exc
-                continue
-            sent.append(invitation)
-    except Exception as exc:  # recorded on the rows not sent, then retried or given up
+            owed.put((invitation, mail.message(invitation)))
+    except Exception as exc:  # recorded on the rows, then retried or given up
         return sent, refused, exc
-    finally:
-        smtp.close()
-    return sent, refused, None
+    failures, stop = [], threading.Event()
+
+    def deliver():
+        smtp = get_connection()
+        try:
+            smtp.open()
+            while not stop.is_set():
+                try:
+                    invitation, message = owed.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    smtp.send_messages([message])
+                except Exception as exc:  # one address refused for good, or the server away
+                    if not is_permanent_failure(exc):
+                        raise
+                    refused[invitation] = exc
+                    continue
+                sent.append(invitation)
+        except Exception as exc:  # every sender stops; the rows not sent are retried
+            failures.append(exc)
+            stop.set()
+        finally:
+            smtp.close()
+
+    senders = [
+        threading.Thread(target=deliver, name=f"invitations-{meeting.pk}-{n}")
+        for n in range(min(settings.INVITATION_SMTP_CONNECTIONS, len(invitations)))
+    ]
+    for sender in senders:
+        sender.start()
+    try:
+        for sender in senders:
+            sender.join()
+    except Exception as exc:  # the task's time limit: what was sent is recorded, the rest retried
+        failures.append(exc)
+        stop.set()
+        for sender in senders:
+            sender.join()  # each stops after the message in hand
+    return sent, refused, (failures[0] if failures else None)
 
 
 def _record_sent(sent: list[Invitation], meeting: Meeting) -> None:

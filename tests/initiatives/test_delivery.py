@@ -1,10 +1,14 @@
 """Delivering invitations in chunks: once each, retried when the server is busy, given up
 for an address refused for good, swept up when the broker lost the task."""
 
+import signal
 import smtplib
+import threading
+import time
 from datetime import timedelta
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.mail.backends.locmem import EmailBackend
 from django.utils import timezone
 
@@ -29,15 +33,26 @@ def ids(rows):
     return [row.pk for row in rows]
 
 
-def test_a_chunk_is_sent_over_one_connection_and_marked_sent_in_bulk(owed, mailoutbox, monkeypatch):
+def test_a_chunk_is_sent_over_the_connections_set_and_marked_sent_in_bulk(
+    owed, mailoutbox, monkeypatch, settings
+):
     meeting, rows = owed
-    opened = []
-    original = EmailBackend.open
-    monkeypatch.setattr(EmailBackend, "open", lambda self: opened.append(self) or original(self))
+    settings.INVITATION_SMTP_CONNECTIONS = 2
+    opened, sent_over = [], []
+    original_open, original_send = EmailBackend.open, EmailBackend.send_messages
+    monkeypatch.setattr(
+        EmailBackend, "open", lambda self: opened.append(self) or original_open(self)
+    )
+    monkeypatch.setattr(
+        EmailBackend,
+        "send_messages",
+        lambda self, messages: sent_over.append(self) or original_send(self, messages),
+    )
 
     invitations.deliver_invitation_chunk(meeting_id=meeting.pk, invitation_ids=ids(rows))
 
-    assert len(opened) == 1
+    assert len(opened) == 2
+    assert {id(connection) for connection in sent_over} <= {id(c) for c in opened}
     assert sorted(m.to[0] for m in mailoutbox) == sorted(r.invitee.email for r in rows)
     for row in Invitation.objects.filter(meeting=meeting):
         assert row.state == "sent"
@@ -80,21 +95,23 @@ def test_a_temporary_failure_keeps_what_was_sent_and_retries_the_rest_later(
 ):
     meeting, rows = owed
     original = EmailBackend.send_messages
+    one_at_a_time = threading.Lock()  # the connections send side by side
 
     def busy_after_two(self, messages):
-        if len(mailoutbox) >= 2:
-            raise smtplib.SMTPResponseException(451, b"Try again later")
-        return original(self, messages)
+        with one_at_a_time:
+            if len(mailoutbox) >= 2:
+                raise smtplib.SMTPResponseException(451, b"Try again later")
+            return original(self, messages)
 
     monkeypatch.setattr(EmailBackend, "send_messages", busy_after_two)
 
     retry_in = invitations.deliver_invitation_chunk(meeting_id=meeting.pk, invitation_ids=ids(rows))
 
     assert retry_in and retry_in > 0
-    rows = list(Invitation.objects.filter(meeting=meeting).order_by("pk"))
-    assert [row.state for row in rows] == ["sent", "sent", "pending", "pending", "pending"]
-    assert all(row.attempts == 1 and "451" in row.last_error for row in rows[2:])
-    assert all(row.delivery_due_at > timezone.now() for row in rows[2:])
+    rows = list(Invitation.objects.filter(meeting=meeting).order_by("state"))
+    assert [row.state for row in rows] == ["pending", "pending", "pending", "sent", "sent"]
+    assert all(row.attempts == 1 and "451" in row.last_error for row in rows[:3])
+    assert all(row.delivery_due_at > timezone.now() for row in rows[:3])
 
     monkeypatch.setattr(EmailBackend, "send_messages", original)
     assert (
@@ -177,3 +194,36 @@ def test_cancelling_sends_to_those_reached_and_nothing_to_those_never_sent(mailo
     (message,) = mailoutbox
     assert message.to == [reached.invitee.email]
     assert message.subject.startswith("Cancelled:")
+
+
+def test_a_chunk_cut_short_by_the_time_limit_records_every_email_that_went_out(
+    owed, mailoutbox, monkeypatch, settings
+):
+    meeting, rows = owed
+    settings.INVITATION_SMTP_CONNECTIONS = 2
+    original = EmailBackend.send_messages
+
+    def slow_after_two(self, messages):
+        if len(mailoutbox) >= 2:
+            # The limit strikes while these are on their way.
+            signal.setitimer(signal.ITIMER_REAL, 0.1)
+            time.sleep(0.5)
+        return original(self, messages)
+
+    def time_limit(signum, frame):  # as Celery's soft time limit interrupts a task
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(EmailBackend, "send_messages", slow_after_two)
+    previous = signal.signal(signal.SIGALRM, time_limit)
+    try:
+        retry_in = invitations.deliver_invitation_chunk(
+            meeting_id=meeting.pk, invitation_ids=ids(rows)
+        )
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+    states = list(Invitation.objects.filter(meeting=meeting).values_list("state", "last_error"))
+    assert sum(state == "sent" for state, _error in states) == len(mailoutbox) < 5
+    assert all("SoftTimeLimitExceeded" in error for state, error in states if state == "pending")
+    assert retry_in and retry_in > 0
