@@ -102,8 +102,8 @@ def _attributes(attrs: dict) -> SafeString:
 class LongSelect(forms.Select):
     """A select written in Python rather than with Django's templates, which include one for
     each option: that made a list of 200 sister cities most of the initiatives page's time, and
-    the ~600 time zones most of the meeting form's. The HTML is Django's, byte for byte (these
-    lists have no option groups)."""
+    the ~600 time zones most of the meeting form's. The HTML is Django's but for the blank lines
+    it leaves between options (these lists have no option groups)."""
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
