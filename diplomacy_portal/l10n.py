@@ -68,9 +68,9 @@ def format_datetime(value, language: str | None = None) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def _format_moment(day: datetime.date, hour: int, minute: int, persian: bool, active_language: str):
+def _format_moment(
+    day: datetime.date, hour: int, minute: int, persian: bool, active_language: str
+) -> str:
     # Kept for the reason _format_day is: an inbox writes twenty moments on every read.
-    time = f"{hour:02d}:{minute:02d}"
-    if persian:
-        return f"{_format_day(day, True, active_language)}، {digits(time, 'fa')}"
-    return f"{_format_day(day, False, active_language)}, {time}"
+    day_text, time = _format_day(day, persian, active_language), f"{hour:02d}:{minute:02d}"
+    return f"{day_text}، {digits(time, 'fa')}" if persian else f"{day_text}, {time}"
