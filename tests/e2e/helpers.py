@@ -17,3 +17,6 @@ def sign_in(page, live_server, email, password=PASSWORD, next_url="/"):
     if code.is_visible():
         code.fill(totp_code())
         page.locator("main form button[type=submit]").first.click()
+        # Signed in once the next page shows: a click before then (the language, say) would
+        # be on the code's page, and cancel its sending.
+        expect(code).not_to_be_attached()
