@@ -3,8 +3,10 @@ page: roles, permissions, whether two-factor authentication is set up and how ma
 unread. Django would otherwise ask for each in a query of its own (up to six).
 
 A request's session and its reader come in one query (read_session), prepared once per database
-connection: planning it took three times as long as running it."""
+connection: planning it took three times as long as running it. Web processes keep what it read
+(citizens/session_cache.py)."""
 
+import functools
 import itertools
 import weakref
 from contextvars import ContextVar
@@ -82,7 +84,7 @@ def _statement(kind: str, connection) -> str:
     else:
         # Parameters: the session key and the time now ($1, $2), the authenticator type ($3).
         sql = (
-            f"SELECT s.session_data, {reader} FROM {{session}} s "
+            f"SELECT s.session_data, s.expire_date, {reader} FROM {{session}} s "
             "LEFT JOIN {user} u ON u.id = s.user_id WHERE s.session_key = $1 AND s.expire_date > $2"
         )
         totp = "$3"
@@ -90,13 +92,15 @@ def _statement(kind: str, connection) -> str:
     return _statements[kind]
 
 
-def _pk_index() -> int:
+@functools.cache
+def pk_index() -> int:
+    """Where the user's primary key is in a reader row."""
     user = get_user_model()
     return user._meta.concrete_fields.index(user._meta.pk)
 
 
-def _user_from(row, using: str):
-    """The user in a reader row, with the row's extras set on them."""
+def reader_from(row, using: str):
+    """The user in a reader row, with the row's extras set on them: a new one each time."""
     user = get_user_model()
     count = len(user._meta.concrete_fields)
     reader = user.from_db(
@@ -108,7 +112,8 @@ def _user_from(row, using: str):
 
 
 def read_session(using: str, session_key: str, now):
-    """The session's data and its signed-in reader (or None), or None for no such session."""
+    """(session data, expiry, the signed-in reader's row or None), or None for no such session.
+    The row holds no mutable values: it may be kept and shared (reader_from makes the user)."""
     connection = connections[using]
     parameters = [session_key, now, Authenticator.Type.TOTP.value]
     with connection.cursor() as cursor:
@@ -129,8 +134,14 @@ def read_session(using: str, session_key: str, now):
         row = cursor.fetchone()
     if row is None:
         return None
-    session_data, user_row = row[0], row[1:]
-    return session_data, (None if user_row[_pk_index()] is None else _user_from(user_row, using))
+    session_data, expire_date, user_row = row[0], row[1], row[2:]
+    if user_row[pk_index()] is None:
+        return session_data, expire_date, None
+    return (
+        session_data,
+        expire_date,
+        tuple(tuple(value) if isinstance(value, list) else value for value in user_row),
+    )
 
 
 def keep_reader(user) -> None:
@@ -152,7 +163,7 @@ def _reader(user_id):
     with connection.cursor() as cursor:
         cursor.execute(_statement("by_id", connection), [Authenticator.Type.TOTP.value, user_id])
         row = cursor.fetchone()
-    return None if row is None else _user_from(row, connection.alias)
+    return None if row is None else reader_from(row, connection.alias)
 
 
 class ReaderMixin:

@@ -1,13 +1,15 @@
 """Django's database sessions, each kept with whose session it is (citizens.models.Session), so
-that a signed-in request reads its session and its reader in one query (citizens/auth.py).
-Writing, expiry and clearing stay Django's."""
+that a signed-in request reads its session and its reader in one query (citizens/auth.py), or
+none while this process holds them (citizens/session_cache.py, SESSION_READER_CACHE). Writing,
+expiry and clearing stay Django's."""
 
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends import db
 from django.db import router
 from django.utils import timezone
 
-from . import auth
+from . import auth, session_cache
 
 
 class SessionStore(db.SessionStore):
@@ -26,11 +28,13 @@ class SessionStore(db.SessionStore):
         return session
 
     def load(self):
-        found = auth.read_session(router.db_for_read(self.model), self.session_key, timezone.now())
+        using = router.db_for_read(self.model)
+        read = session_cache.cache.read if settings.SESSION_READER_CACHE else auth.read_session
+        found = read(using, self.session_key, timezone.now())
         if found is None:
             self._session_key = None
             return {}
-        session_data, reader = found
-        if reader is not None:
-            auth.keep_reader(reader)
+        session_data, _expire_date, reader_row = found
+        if reader_row is not None:
+            auth.keep_reader(auth.reader_from(reader_row, using))
         return self.decode(session_data)

@@ -289,6 +289,9 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = LANGUAGE_COOKIE_HTTPONLY = True
 SESSION_ENGINE = "citizens.sessions"  # in the database, as Django's
+# Each web process keeps the sessions it read, told of every change by PostgreSQL (NOTIFY):
+# citizens/session_cache.py. Off, every signed-in request reads its session from the database.
+SESSION_READER_CACHE = env.bool("SESSION_READER_CACHE", default=True)
 if SESSION_COOKIE_SECURE:
     # __Host- cookies are HTTPS-only and bound to this host: no subdomain can set or read them.
     SESSION_COOKIE_NAME = "__Host-sessionid"
