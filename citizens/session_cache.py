@@ -5,8 +5,10 @@ its requests per second (README, "Benchmark").
 PostgreSQL itself says what changed. Triggers (migration 0010) send a notification on commit
 naming the sessions ("s:<keys>") or readers ("u:<ids>") that a statement changed, or "*" for
 everyone. Each process listens on a connection of its own and reads what has arrived before it
-uses anything it holds, so a sign-out, a role taken away or a new notice counts on the next
-request in every process. Redis plays no part: its outages change nothing here.
+uses anything it holds, so a sign-out, a role taken away or a new notice counts in every
+process once the notification has arrived (mostly before the change's commit has returned:
+README), and at once in the process that wrote a session (forget). Redis plays no part: its
+outages change nothing here.
 
 A process without its listening connection (the database restarting, say) holds nothing and
 reads every session from the database, as without this cache, until it listens again; it
@@ -74,6 +76,10 @@ class SessionCache:
                 if self._listen(using) and self.generation == generation:
                     self._keep(session_key, found)
         return found
+
+    def forget(self, session_key: str) -> None:
+        with self.lock:
+            self._drop(session_key)
 
     def close(self) -> None:
         """Stop listening and forget everything (the next read listens again)."""

@@ -38,3 +38,15 @@ class SessionStore(db.SessionStore):
         if reader_row is not None:
             auth.keep_reader(auth.reader_from(reader_row, using))
         return self.decode(session_data)
+
+    # This process forgets what it kept of a session it writes at once, without waiting to hear
+    # of it from PostgreSQL: its next request may well be the one to read it.
+    def save(self, must_create=False):
+        super().save(must_create)
+        session_cache.cache.forget(self.session_key)
+
+    def delete(self, session_key=None):
+        session_key = session_key or self.session_key
+        super().delete(session_key)
+        if session_key is not None:
+            session_cache.cache.forget(session_key)

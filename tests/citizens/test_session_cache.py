@@ -13,12 +13,14 @@ import time
 import uuid
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import connection, connections, transaction
 
 from citizens import auth, session_cache
 from citizens.models import Notification, Session
 from citizens.roles import CITY_OFFICIALS
+from citizens.sessions import SessionStore
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -152,6 +154,22 @@ def test_a_read_that_overlapped_a_change_is_not_kept(client, monkeypatch):
 
     assert client.get("/dashboard/").status_code == 200  # read before the change
     assert client.get("/dashboard/").status_code == 403
+
+
+def test_a_session_this_process_writes_is_read_afresh_before_it_hears_of_it(
+    client, cache_on, monkeypatch
+):
+    _signed_in(client, UserFactory())
+    session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    monkeypatch.setattr(cache_on, "_read_notifications", lambda: None)  # nothing arrives
+
+    session = SessionStore(session_key)
+    session["seen"] = "yes"
+    session.save()
+
+    assert SessionStore(session_key).get("seen") == "yes"
+    SessionStore(session_key).delete()
+    assert client.get("/me/").status_code == 302
 
 
 def test_what_a_transaction_read_is_not_kept(client):
