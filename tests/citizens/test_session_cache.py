@@ -1,6 +1,7 @@
 """Each web process keeps the sessions and readers it read, and PostgreSQL tells it what changed
 (citizens/session_cache.py, on in production). A signed-in request then needs no query to know
-who asks, and every change that concerns a reader counts from their next request.
+who asks, and every change that concerns a reader counts from their next request once
+PostgreSQL's notification of it has arrived (at once in the process that wrote a session).
 
 These tests commit (the cache hears only of committed changes) and, before each request that
 must see a change, wait until PostgreSQL's notification of it has reached this process's
