@@ -12,6 +12,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from diplomacy_portal.models import ChoiceLabels
 from sistercities.models import CooperationField, SisterCity
 
 
@@ -36,7 +37,7 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
 
-class User(AbstractUser):
+class User(ChoiceLabels, AbstractUser):
     """A person with an account; signs in with their e-mail address."""
 
     username = None
@@ -98,7 +99,7 @@ class Session(AbstractBaseSession):
         return SessionStore
 
 
-class OutgoingEmail(models.Model):
+class OutgoingEmail(ChoiceLabels, models.Model):
     """An e-mail the portal owes someone: stored first, then sent by a worker exactly once."""
 
     class Status(models.TextChoices):
@@ -135,7 +136,7 @@ class OutgoingEmail(models.Model):
         return f"{self.to}: {self.subject}"
 
 
-class Notification(models.Model):
+class Notification(ChoiceLabels, models.Model):
     """An entry in someone's inbox; its e-mail, if any, is an OutgoingEmail sent by a worker.
 
     The text is rendered from `kind` and `context` when shown, so it follows the reader's
@@ -226,7 +227,7 @@ def upload_photo(application, filename: str) -> str:
     return _random_name("photo", filename)
 
 
-class DiplomatApplication(models.Model):
+class DiplomatApplication(ChoiceLabels, models.Model):
     """A citizen's application to become a citizen diplomat; one per person.
 
     Status changes only through citizens.services.applications, which logs each one.
@@ -311,7 +312,7 @@ class DiplomatApplication(models.Model):
         return self.status in (self.Status.DRAFT, self.Status.NEEDS_CHANGES)
 
 
-class LanguageSkill(models.Model):
+class LanguageSkill(ChoiceLabels, models.Model):
     class Level(models.TextChoices):
         BASIC = "basic", _("Basic")
         INTERMEDIATE = "intermediate", _("Intermediate")
@@ -345,7 +346,7 @@ class LanguageSkill(models.Model):
         return f"{self.get_language_display()} ({self.get_level_display()})"
 
 
-class ApplicationStatusChange(models.Model):
+class ApplicationStatusChange(ChoiceLabels, models.Model):
     """One move of an application's status: who, when, from, to, and the notes.
 
     Written once by the transition service and never changed: a database trigger refuses
