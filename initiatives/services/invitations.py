@@ -188,8 +188,8 @@ def deliver_invitation_chunk(*, meeting_id: int, invitation_ids: list[int]) -> i
         sent, refused, failure = _send_chunk(claimed, meeting)
         _record_sent(sent, meeting)
         _record_refused(refused)
-        if failure is not None:
-            rest = [i for i in claimed if i not in sent and i not in refused]
+        rest = [i for i in claimed if i not in sent and i not in refused]
+        if failure is not None and rest:  # a time limit may strike once all went out
             return _record_failure(rest, failure)
     return None
 
@@ -209,7 +209,7 @@ def _send_chunk(invitations: list[Invitation], meeting: Meeting):
         return sent, refused, exc
     failures, stop = [], threading.Event()
 
-    def deliver():
+    def deliver(done: threading.Event):
         smtp = get_connection()
         try:
             smtp.open()
@@ -230,22 +230,28 @@ def _send_chunk(invitations: list[Invitation], meeting: Meeting):
             failures.append(exc)
             stop.set()
         finally:
-            smtp.close()
+            try:
+                smtp.close()
+            finally:
+                done.set()
 
-    senders = [
-        threading.Thread(target=deliver, name=f"invitations-{meeting.pk}-{n}")
-        for n in range(min(settings.INVITATION_SMTP_CONNECTIONS, len(invitations)))
+    # Waited for by events, not Thread.join(): on Python 3.11 a join interrupted by the time
+    # limit marks a thread that is still sending as stopped, and a second join returns at once,
+    # before the message in hand is recorded.
+    finished = [
+        threading.Event()
+        for _ in range(min(settings.INVITATION_SMTP_CONNECTIONS, len(invitations)))
     ]
-    for sender in senders:
-        sender.start()
+    for n, done in enumerate(finished):
+        threading.Thread(target=deliver, args=(done,), name=f"invitations-{meeting.pk}-{n}").start()
     try:
-        for sender in senders:
-            sender.join()
+        for done in finished:
+            done.wait()
     except Exception as exc:  # the task's time limit: what was sent is recorded, the rest retried
         failures.append(exc)
         stop.set()
-        for sender in senders:
-            sender.join()  # each stops after the message in hand
+        for done in finished:
+            done.wait()  # each stops after the message in hand
     return sent, refused, (failures[0] if failures else None)
 
 

@@ -28,7 +28,9 @@ def test_showing_a_choice_translates_its_own_label_only(monkeypatch):
     translated = []
     gettext = translation._trans.gettext
     monkeypatch.setattr(
-        translation._trans, "gettext", lambda message: translated.append(message) or gettext(message)
+        translation._trans,
+        "gettext",
+        lambda message: translated.append(message) or gettext(message),
     )
 
     with translation.override("fa"):
