@@ -123,6 +123,7 @@ class SessionCache:
         for name in ("cursor_factory", "context", "prepare_threshold"):
             params.pop(name, None)
         params.setdefault("connect_timeout", 2)
+        params["application_name"] = "portal session listener"  # as pg_stat_activity shows it
         listener = psycopg.connect(**params, autocommit=True)
         try:
             listener.execute(f"LISTEN {CHANNEL}")

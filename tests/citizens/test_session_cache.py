@@ -210,3 +210,14 @@ def test_without_its_listening_connection_a_process_reads_the_database(
     _arrived()
     with django_assert_num_queries(0):
         assert client.get("/livez").status_code == 200
+
+
+def test_each_listening_connection_is_named_for_operators(client):
+    _signed_in(client, UserFactory())
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT application_name FROM pg_stat_activity WHERE pid = %s",
+            [session_cache.cache.listener.info.backend_pid],
+        )
+        assert cursor.fetchone() == ("portal session listener",)
