@@ -7,8 +7,9 @@ naming the sessions ("s:<keys>") or readers ("u:<ids>") that a statement changed
 everyone. Each process listens on a connection of its own and reads what has arrived before it
 uses anything it holds, so a sign-out, a role taken away or a new notice counts in every
 process once the notification has arrived (mostly before the change's commit has returned:
-README), and at once in the process that wrote a session (forget). Redis plays no part: its
-outages change nothing here.
+README), and at once in the process that made it: a process forgets a session it writes, and
+everything it holds after a request that may have changed data (a POST, say). Redis plays no
+part: its outages change nothing here.
 
 A process without its listening connection (the database restarting, say) holds nothing and
 reads every session from the database, as without this cache, until it listens again; it
@@ -80,6 +81,13 @@ class SessionCache:
     def forget(self, session_key: str) -> None:
         with self.lock:
             self._drop(session_key)
+
+    def forget_everything(self) -> None:
+        """After this process changed data: whatever it changed counts on its next request,
+        without waiting to hear of it from PostgreSQL. A read under way is not kept."""
+        with self.lock:
+            self.generation += 1
+            self._clear()
 
     def close(self) -> None:
         """Stop listening and forget everything (the next read listens again)."""

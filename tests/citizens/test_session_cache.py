@@ -173,6 +173,15 @@ def test_a_session_this_process_writes_is_read_afresh_before_it_hears_of_it(
     assert client.get("/me/").status_code == 302
 
 
+def test_a_change_made_in_this_process_counts_on_its_next_request(client, cache_on, monkeypatch):
+    _signed_in(client, UserFactory(preferred_language="en"))
+    monkeypatch.setattr(cache_on, "_read_notifications", lambda: None)  # nothing arrives
+
+    client.post("/i18n/setlang/", {"language": "fa", "next": "/me/"})
+
+    assert '<html lang="fa" dir="rtl">' in client.get("/me/").content.decode()
+
+
 def test_what_a_transaction_read_is_not_kept(client):
     """A transaction reads its own changes; they may yet be rolled back, and PostgreSQL tells
     of none of them until they are committed."""
