@@ -197,6 +197,22 @@ def test_cancelling_sends_to_those_reached_and_nothing_to_those_never_sent(mailo
     assert message.subject.startswith("Cancelled:")
 
 
+def _deliver_under_a_time_limit(monkeypatch, meeting, rows, send_messages):
+    """Deliver the chunk with `send_messages` in the mail backend's place; a SIGALRM it asks
+    for (signal.setitimer) interrupts the task as Celery's soft time limit does."""
+
+    def time_limit(signum, frame):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(EmailBackend, "send_messages", send_messages)
+    previous = signal.signal(signal.SIGALRM, time_limit)
+    try:
+        return invitations.deliver_invitation_chunk(meeting_id=meeting.pk, invitation_ids=ids(rows))
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def test_a_time_limit_as_the_last_email_goes_out_leaves_nothing_to_retry(
     owed, mailoutbox, monkeypatch, settings
 ):
@@ -211,18 +227,7 @@ def test_a_time_limit_as_the_last_email_goes_out_leaves_nothing_to_retry(
             time.sleep(0.3)
         return original(self, messages)
 
-    def time_limit(signum, frame):
-        raise SoftTimeLimitExceeded()
-
-    monkeypatch.setattr(EmailBackend, "send_messages", limit_on_the_last)
-    previous = signal.signal(signal.SIGALRM, time_limit)
-    try:
-        retry_in = invitations.deliver_invitation_chunk(
-            meeting_id=meeting.pk, invitation_ids=ids(rows)
-        )
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    retry_in = _deliver_under_a_time_limit(monkeypatch, meeting, rows, limit_on_the_last)
 
     assert retry_in is None
     assert len(mailoutbox) == 5
@@ -247,18 +252,7 @@ def test_a_chunk_cut_short_by_the_time_limit_records_every_email_that_went_out(
             time.sleep(0.8 if threading.current_thread().name.endswith("-0") else 0.4)
         return original(self, messages)
 
-    def time_limit(signum, frame):  # as Celery's soft time limit interrupts a task
-        raise SoftTimeLimitExceeded()
-
-    monkeypatch.setattr(EmailBackend, "send_messages", slow_after_two)
-    previous = signal.signal(signal.SIGALRM, time_limit)
-    try:
-        retry_in = invitations.deliver_invitation_chunk(
-            meeting_id=meeting.pk, invitation_ids=ids(rows)
-        )
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    retry_in = _deliver_under_a_time_limit(monkeypatch, meeting, rows, slow_after_two)
     # Anything still sending has its say. (Not join(): an interrupted join may have marked a
     # sender that is still running as stopped.)
     while any(thread.name.startswith("invitations-") for thread in threading.enumerate()):
