@@ -47,7 +47,8 @@ class SessionCache:
         # session key -> (monotonic time kept, what auth.read_session read)
         self.entries: OrderedDict[str, tuple[float, tuple]] = OrderedDict()
         self.keys_of: dict[str, set[str]] = {}  # reader id -> their kept session keys
-        # Counts notifications read: a read that overlapped one is not kept.
+        # Counts notifications read and forget_everything(): a read that overlapped either is
+        # not kept.
         self.generation = 0
         self.listener: psycopg.Connection | None = None
         self.listener_pid = 0
