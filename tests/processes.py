@@ -2,6 +2,7 @@
 test's own that it can stop and start again. Each runs with production settings against this
 test run's database."""
 
+import contextlib
 import os
 import signal
 import socket
@@ -102,6 +103,18 @@ class Process:
             self.kill()
 
 
+@contextlib.contextmanager
+def _stopped_unless_ready(process: Process):
+    """Kills `process` if waiting for it to be ready fails: nobody else would, and a worker
+    left running keeps a connection to the test database."""
+    try:
+        yield
+    except BaseException:
+        if process.alive():
+            process.kill()
+        raise
+
+
 def start_worker(
     env: dict[str, str], log_dir: Path, concurrency: int = 2, loglevel: str = "INFO"
 ) -> Process:
@@ -127,15 +140,16 @@ def start_worker(
         log_dir / f"worker-{name.split('@')[0]}.log",
     ).start()
     worker.name = name
-    # Not the current app: the tasks this test process queues must keep using the portal's.
-    app = Celery(broker=env.get("CELERY_BROKER_URL") or env["REDIS_URL"], set_as_current=False)
-    deadline = time.monotonic() + 40
-    while time.monotonic() < deadline:
-        if not worker.alive():
-            pytest.fail(f"The Celery worker exited:\n{worker.log}")
-        if any(name in reply for reply in app.control.ping(destination=[name], timeout=0.5)):
-            return worker
-    pytest.fail(f"The Celery worker did not become ready:\n{worker.log}")
+    with _stopped_unless_ready(worker):
+        # Not the current app: the tasks this test process queues must keep the portal's.
+        app = Celery(broker=env.get("CELERY_BROKER_URL") or env["REDIS_URL"], set_as_current=False)
+        deadline = time.monotonic() + 40
+        while time.monotonic() < deadline:
+            if not worker.alive():
+                pytest.fail(f"The Celery worker exited:\n{worker.log}")
+            if any(name in reply for reply in app.control.ping(destination=[name], timeout=0.5)):
+                return worker
+        pytest.fail(f"The Celery worker did not become ready:\n{worker.log}")
 
 
 def start_beat(env: dict[str, str], log_dir: Path) -> Process:
@@ -195,16 +209,17 @@ def start_web(
         env,
         log_dir / "web.log",
     ).start()
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if not web.alive():
-            pytest.fail(f"The web server exited:\n{web.log}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return web, f"http://127.0.0.1:{port}"
-        except OSError:
-            time.sleep(0.1)
-    pytest.fail(f"The web server did not start:\n{web.log}")
+    with _stopped_unless_ready(web):
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if not web.alive():
+                pytest.fail(f"The web server exited:\n{web.log}")
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    return web, f"http://127.0.0.1:{port}"
+            except OSError:
+                time.sleep(0.1)
+        pytest.fail(f"The web server did not start:\n{web.log}")
 
 
 class RedisServer:
