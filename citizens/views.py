@@ -143,12 +143,8 @@ def account_delete(request):
 @login_required
 def inbox(request):
     page = selectors.inbox_page(request.user, request.GET.get("page"))
-    entries = list(zip(page, notifications.render_notifications(page), strict=True))
-    return render(
-        request,
-        "citizens/inbox.html",
-        {"page": page, "entries": entries, "here": request.get_full_path()},
-    )
+    notifications.show_in_inbox(page.object_list)
+    return render(request, "citizens/inbox.html", {"page": page, "here": request.get_full_path()})
 
 
 @require_POST

@@ -33,6 +33,14 @@ def _local(value):
     return value
 
 
+def isoformat(value) -> str:
+    """A day or a moment as HTML's <time datetime> takes it: a moment to the second (HTML
+    allows no microseconds), in the portal's time zone."""
+    if isinstance(value, datetime.datetime):
+        return _local(value).replace(microsecond=0).isoformat()
+    return value.isoformat()
+
+
 def format_date(value, language: str | None = None) -> str:
     """A day, e.g. '9 Azar 1405' as '۹ آذر ۱۴۰۵' under Persian, '30 November 2026' otherwise."""
     if value in (None, ""):

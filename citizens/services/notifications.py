@@ -9,12 +9,15 @@ from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.template.defaultfilters import linebreaksbr
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from redis.exceptions import RedisError
 
 from citizens.models import Notification, User
+from citizens.selectors import InboxEntry
 from citizens.services.mail import queue_email
+from diplomacy_portal import l10n
 from diplomacy_portal.fragments import release
 
 logger = logging.getLogger(__name__)
@@ -26,24 +29,34 @@ TEXT_CACHE_SECONDS = 3600
 
 def render_notification(notification: Notification, language: str | None = None) -> dict:
     """Subject and message of a notification, in `language` (default: the active one)."""
-    context = {**notification.context, "recipient": notification.recipient}
+    return notification_text(notification.kind, notification.context, language)
+
+
+def notification_text(kind: str, context: dict, language: str | None = None) -> dict:
+    """Subject and message of a notification of `kind` with these details, in `language`
+    (default: the active one). Only the kind and the details shape the text, so one text
+    serves every inbox that holds the same notice."""
     with translation.override(language or translation.get_language()):
         return {
             "subject": " ".join(
-                render_to_string(f"notifications/{notification.kind}_subject.txt", context).split()
+                render_to_string(f"notifications/{kind}_subject.txt", context).split()
             ),
-            "message": render_to_string(
-                f"notifications/{notification.kind}_message.txt", context
-            ).strip(),
+            "message": render_to_string(f"notifications/{kind}_message.txt", context).strip(),
         }
 
 
-def render_notifications(notifications) -> list[dict]:
-    """render_notification() of each, in the active language. Many inboxes hold the same text
-    (one meeting's invitation to thousands): a text this process holds is used as it is, the
-    others are read from the cache in one round trip and only those it lacks are rendered."""
-    language = translation.get_language()
-    keys = [_text_key(notification, language) for notification in notifications]
+def show_in_inbox(entries: list[InboxEntry]) -> None:
+    """Set what the inbox shows of each entry, in the active language and time zone: its text
+    (subject, message, and the message as HTML) and when it came (as read, and for <time>).
+
+    Many inboxes hold the same text (one meeting's invitation to thousands): a text this
+    process holds is used as it is, the others are read from the cache in one round trip and
+    only those it lacks are rendered."""
+    language, zone = translation.get_language(), timezone.get_current_timezone()
+    for entry in entries:
+        came = entry.created_at.astimezone(zone)
+        entry.when, entry.when_iso = l10n.format_datetime(came), l10n.isoformat(came)
+    keys = [_text_key(entry, language) for entry in entries]
     texts = {key: text for key in keys if (text := _held.get(key)) is not None}
     wanted = [key for key in dict.fromkeys(keys) if key not in texts]
     kept = {}
@@ -54,18 +67,21 @@ def render_notifications(notifications) -> list[dict]:
             logger.warning("Cache unavailable: rendering notifications afresh", exc_info=True)
             kept = None
     rendered = {}
-    for key, notification in zip(keys, notifications, strict=True):
+    for key, entry in zip(keys, entries, strict=True):
         if key not in texts:
             texts[key] = (kept or {}).get(key) or rendered.get(key)
             if texts[key] is None:
-                texts[key] = rendered[key] = render_notification(notification)
+                text = notification_text(entry.kind, json.loads(entry.details))
+                text["message_html"] = linebreaksbr(text["message"], autoescape=True)
+                texts[key] = rendered[key] = text
     if rendered and kept is not None:
         try:
             cache.set_many(rendered, TEXT_CACHE_SECONDS)
         except RedisError:
             logger.warning("Cache unavailable: notification texts not kept", exc_info=True)
     _held.update({key: texts[key] for key in wanted})
-    return [texts[key] for key in keys]
+    for key, entry in zip(keys, entries, strict=True):
+        entry.text = texts[key]
 
 
 class _HeldTexts:
@@ -92,11 +108,9 @@ class _HeldTexts:
 _held = _HeldTexts(size=5000)
 
 
-def _text_key(notification: Notification, language: str) -> str:
-    details = json.dumps([notification.kind, notification.context], sort_keys=True)
-    return (
-        f"notification-text:{release()}:{language}:{hashlib.sha256(details.encode()).hexdigest()}"
-    )
+def _text_key(entry: InboxEntry, language: str) -> str:
+    details = hashlib.sha256(f"{entry.kind}\n{entry.details}".encode()).hexdigest()
+    return f"notification-text:{release()}:{language}:{details}"
 
 
 def _email_for(notification: Notification) -> EmailMultiAlternatives:

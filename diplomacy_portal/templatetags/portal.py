@@ -1,7 +1,4 @@
-import datetime
-
 from django import template
-from django.utils import timezone
 
 from diplomacy_portal import l10n
 from diplomacy_portal import navigation as navigation_bar
@@ -24,9 +21,7 @@ def localdatetime(value):
 def isoformat(value):
     """{{ moment|isoformat }}: for <time datetime>, to the second (HTML allows no microseconds),
     in the portal's time zone."""
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).replace(microsecond=0).isoformat()
-    return value.isoformat()
+    return l10n.isoformat(value)
 
 
 @register.filter

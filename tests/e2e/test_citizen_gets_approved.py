@@ -109,6 +109,17 @@ def test_a_persian_citizen_applies_and_is_approved_after_changes(
     citizen.goto(f"{live_server.url}/inbox/")
     expect(citizen.get_by_role("link", name="اکنون دیپلمات شهروندی هستید")).to_be_visible()
     expect(citizen.get_by_text("Welcome to the programme!")).to_be_visible()
+    # The changes asked for and the approval are both new; they are marked read one by one,
+    # and the navigation's count follows.
+    unread, count = citizen.locator(".notification-unread"), citizen.locator("#main-nav .badge")
+    expect(unread).to_have_count(2)
+    expect(count).to_contain_text("۲")
+    citizen.get_by_role("button", name="خوانده شد").first.click()
+    expect(unread).to_have_count(1)
+    expect(count).to_contain_text("۱")
+    citizen.get_by_role("button", name="همه را خوانده‌شده علامت بزن").click()
+    expect(unread).to_have_count(0)
+    expect(count).to_have_count(0)
     approval = wait_for(
         lambda: [
             m
