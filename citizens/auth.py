@@ -7,8 +7,6 @@ connection: planning it took three times as long as running it. Web processes ke
 (citizens/session_cache.py)."""
 
 import functools
-import itertools
-import weakref
 from contextvars import ContextVar
 
 from allauth.account import auth_backends
@@ -20,6 +18,8 @@ from django.core.signals import request_started
 from django.db import connections
 from django.dispatch import receiver
 
+from diplomacy_portal.prepared import PreparedQuery
+
 # What a reader row holds after the user's own columns, in this order.
 EXTRAS = (
     "reader_roles",
@@ -30,9 +30,6 @@ EXTRAS = (
 )
 
 _statements: dict[str, str] = {}
-# The name the session query is prepared under on each open database connection.
-_prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_names = itertools.count()
 # The reader the session's query read, until the authentication backend asks for them.
 _kept: ContextVar = ContextVar("citizens_kept_reader", default=None)
 
@@ -111,26 +108,19 @@ def reader_from(row, using: str):
     return reader
 
 
+_read_session = PreparedQuery(
+    "citizens_read_session",
+    "text, timestamptz, text",
+    lambda connection: _statement("session", connection),
+)
+
+
 def read_session(using: str, session_key: str, now):
     """(session data, expiry, the signed-in reader's row or None), or None for no such session.
     The row holds no mutable values: it may be kept and shared (reader_from makes the user)."""
     connection = connections[using]
-    parameters = [session_key, now, Authenticator.Type.TOTP.value]
     with connection.cursor() as cursor:
-        # Asked only now: making the cursor may replace a connection the server ended.
-        name = _prepared.get(connection.connection)
-        if name is None:
-            # A fresh name each time: a PREPARE whose EXECUTE failed still stands.
-            name = f"citizens_read_session_{next(_names)}"
-            cursor.execute(
-                f"PREPARE {name}(text, timestamptz, text) AS "
-                f"{_statement('session', connection)}; EXECUTE {name}(%s, %s, %s)",
-                parameters,
-            )
-            cursor.nextset()
-            _prepared[connection.connection] = name
-        else:
-            cursor.execute(f"EXECUTE {name}(%s, %s, %s)", parameters)
+        _read_session.execute(cursor, connection, [session_key, now, Authenticator.Type.TOTP.value])
         row = cursor.fetchone()
     if row is None:
         return None

@@ -1,6 +1,7 @@
 """Read queries for a person's own pages, which are read often: each in one round trip, in SQL
 written out, since building the same queries with the ORM cost /me/ and /inbox/ more than a
-millisecond of each request."""
+millisecond of each request, and prepared once per connection (planning them cost about as
+much as running them)."""
 
 import json
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Model
 
+from diplomacy_portal.prepared import PreparedQuery
 from initiatives.models import CalendarFeed
 
 from .models import ApplicationStatusChange, DiplomatApplication, Notification, User
@@ -41,15 +43,16 @@ SELECT application.id, application.status, (
 FROM {User._meta.db_table} person
 LEFT JOIN {DiplomatApplication._meta.db_table} application ON application.user_id = person.id
 LEFT JOIN {CalendarFeed._meta.db_table} feed ON feed.user_id = person.id
-WHERE person.id = %s
+WHERE person.id = $1
 """
+_my_page = PreparedQuery("citizens_my_page", "bigint", lambda connection: _MY_PAGE_SQL)
 
 
 def my_page(user: User) -> MyPage:
     """What /me/ shows of `user`: the application with its history, oldest first, and the
     calendar address."""
     with connection.cursor() as cursor:
-        cursor.execute(_MY_PAGE_SQL, [user.pk])
+        _my_page.execute(cursor, connection, [user.pk])
         # The history as JSON text, decoded here whatever loaders the connection has.
         application_id, status, changes, feed_id, token = cursor.fetchone()
     page = MyPage(application=None)
@@ -75,16 +78,17 @@ INBOX_PAGE_SIZE = 20
 _INBOX_SQL = f"""
 SELECT inbox.total, entry.id, entry.kind, entry.context::text, entry.url, entry.created_at,
        entry.read_at
-FROM (SELECT COUNT(*) AS total FROM {Notification._meta.db_table} WHERE recipient_id = %(user)s)
+FROM (SELECT COUNT(*) AS total FROM {Notification._meta.db_table} WHERE recipient_id = $1)
      AS inbox
 LEFT JOIN LATERAL (
     SELECT id, kind, context, url, created_at, read_at
     FROM {Notification._meta.db_table}
-    WHERE recipient_id = %(user)s
+    WHERE recipient_id = $1
     ORDER BY created_at DESC, id DESC
-    LIMIT %(limit)s OFFSET %(offset)s
+    LIMIT $2 OFFSET $3
 ) AS entry ON true
 """
+_inbox = PreparedQuery("citizens_inbox", "bigint, integer, integer", lambda connection: _INBOX_SQL)
 # Far past any inbox's end; keeps the offset a number Postgres takes.
 _LAST_PAGE_ASKED = 1_000_000
 
@@ -107,13 +111,10 @@ class InboxEntry:
 
 
 def _inbox_entries(user: User, number: int) -> tuple[list[InboxEntry], int]:
-    params = {
-        "user": user.pk,
-        "limit": INBOX_PAGE_SIZE,
-        "offset": (number - 1) * INBOX_PAGE_SIZE,
-    }
     with connection.cursor() as cursor:
-        cursor.execute(_INBOX_SQL, params)
+        _inbox.execute(
+            cursor, connection, [user.pk, INBOX_PAGE_SIZE, (number - 1) * INBOX_PAGE_SIZE]
+        )
         rows = cursor.fetchall()
     entries = [InboxEntry(*row[1:]) for row in rows if row[1] is not None]
     return entries, rows[0][0]
