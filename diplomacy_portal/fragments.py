@@ -14,6 +14,7 @@ import uuid
 from collections import OrderedDict
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
@@ -149,15 +150,31 @@ _local = _LocalParts(budget=8_000_000)
 
 @functools.cache
 def release() -> str:
-    """Tells one release of the portal from another by its templates, translations and static
-    files: a part kept by an earlier release (an older template or wording, an old static
-    file's hashed name) is never served by the next."""
+    """Tells one release of the portal from another by its templates, translations, static
+    files and code: a part kept by an earlier release (an older template or wording, an old
+    static file's hashed name, figures in the shape older code gave them) is never served by
+    the next."""
     digest = hashlib.sha256(getattr(staticfiles_storage, "manifest_hash", "").encode())
-    for folder in [*engines["django"].template_dirs, *settings.LOCALE_PATHS]:
-        for path in sorted(Path(folder).rglob("*")):
+    sources = [(folder, "*") for folder in engines["django"].template_dirs]
+    sources += [(folder, "*") for folder in settings.LOCALE_PATHS]
+    sources += [(folder, "*.py") for folder in _own_code()]
+    for folder, pattern in sources:
+        for path in sorted(Path(folder).rglob(pattern)):
             if path.is_file():
                 digest.update(str(path.relative_to(folder)).encode() + path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def _own_code() -> list[Path]:
+    """The folders of the portal's own Python code: its apps, and this package."""
+    return sorted(
+        {Path(__file__).parent}
+        | {
+            Path(config.path)
+            for config in apps.get_app_configs()
+            if Path(config.path).parent == settings.BASE_DIR
+        }
+    )
 
 
 def version(topic: str) -> str:

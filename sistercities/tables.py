@@ -6,7 +6,7 @@ import datetime
 import io
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
@@ -68,6 +68,12 @@ class Table:
     @property
     def cut_short(self) -> bool:
         return self.total is not None and self.total > len(self.rows)
+
+    def first(self, count: int) -> "Table":
+        """This table as a page shows it: its first `count` rows (the downloads keep all)."""
+        if len(self.rows) <= count:
+            return self
+        return replace(self, rows=self.rows[:count], total=len(self.rows))
 
 
 def plain(value):

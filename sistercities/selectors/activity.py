@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from diplomacy_portal.fragments import release
 from diplomacy_portal.l10n import digits, is_persian
 
 from ..models import ContactLog
@@ -26,10 +27,11 @@ MONTHS = 12
 
 
 def cached(key: str, build):
-    """What `build()` returns, kept DASHBOARD_CACHE_SECONDS in the cache (Redis) under `key`."""
+    """What `build()` returns, kept DASHBOARD_CACHE_SECONDS in the cache (Redis) under `key`
+    for this release (an older one may have given the figures another shape)."""
     if settings.DASHBOARD_CACHE_SECONDS <= 0:
         return build()
-    return cache.get_or_set(f"dashboard:{key}", build, settings.DASHBOARD_CACHE_SECONDS)
+    return cache.get_or_set(f"dashboard:{release()}:{key}", build, settings.DASHBOARD_CACHE_SECONDS)
 
 
 def localized_name(row: dict, prefix: str = "") -> str:
@@ -153,13 +155,14 @@ def home_marker() -> dict:
 
 
 def map_data(rows: list[dict], *, link) -> dict:
-    """What static/js/city_map.js draws, each city's marker coloured by its health."""
+    """What static/js/city_map.js draws, each city's marker coloured by its health and titled
+    with it (the labels come once, not in each of two hundred titles)."""
     return {
         "home": home_marker(),
+        "health_labels": {level: str(label()) for level, label in HEALTH_LABELS.items()},
         "cities": [
             {
                 "name": localized_name(row),
-                "title": f"{localized_name(row)}: {HEALTH_LABELS[row['health']]()}",
                 "url": link(row["slug"]),
                 "latitude": float(row["latitude"]),
                 "longitude": float(row["longitude"]),

@@ -39,6 +39,8 @@ SORTS = {
     "meetings": "meetings_last_year",
 }
 DEFAULT_SORT = "-days"
+# The cities whose initiatives by field the overview shows.
+BUSIEST_CITIES_SHOWN = 15
 
 
 class Median(Aggregate):
@@ -227,7 +229,8 @@ def _funnel_table(applications: dict) -> Table:
 
 
 def _fields_per_city_table() -> Table:
-    """Initiatives not yet completed, per city and field (one query, pivoted here)."""
+    """Initiatives not yet completed, per city and field (one query, pivoted here); the
+    cities with the most first, then by name."""
     from initiatives.models import Initiative
 
     persian = is_persian()
@@ -255,7 +258,10 @@ def _fields_per_city_table() -> Table:
         title=_("Initiatives by field per city"),
         columns=[Column(_("City"))]
         + [Column(str(labels.get(code, code)), NUMBER) for code in used],
-        rows=[[line[""]] + [line.get(code, 0) for code in used] for line in pivot.values()],
+        rows=sorted(
+            ([line[""]] + [line.get(code, 0) for code in used] for line in pivot.values()),
+            key=lambda row: -sum(row[1:]),  # stable: equal ones stay in the order of names
+        ),
     )
 
 
@@ -295,6 +301,8 @@ def _build_overview(today, status, fading_only, sort) -> dict:
     )
     funnel = _funnel_table(figures["applications"])
     fields = _fields_per_city_table()
+    # A chart of two hundred stacked bars says nothing; the page shows the busiest cities.
+    busiest = fields.first(BUSIEST_CITIES_SHOWN)
     health = city_health(every_city, status=status, fading_only=fading_only, sort=sort)
     return {
         "figures": figures,
@@ -307,9 +315,10 @@ def _build_overview(today, status, fading_only, sort) -> dict:
         },
         "charts": {
             "activity": activity_chart(activity),
-            "fields": _series_chart(fields),
+            "fields": _series_chart(busiest),
             "funnel": _series_chart(funnel, stacked=False, horizontal=True),
         },
+        "on_page": {"fields": busiest},
         "map": map_data(every_city, link=dashboard_link),
         **fading_days(),
     }

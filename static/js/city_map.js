@@ -83,7 +83,9 @@
       // The dashboards colour each marker by the city's health and say it in the title.
       const health = city.health ? ` map-health-${city.health}` : "";
       const link = create("a", { href: city.url, class: `map-city${health}` }, markerLayer);
-      create("title", {}, link).textContent = city.title || city.name;
+      create("title", {}, link).textContent = city.health
+        ? `${city.name}: ${data.health_labels[city.health]}`
+        : city.name;
       city.dot = create("circle", {}, link);
       city.label = label(city.name, "");
     }

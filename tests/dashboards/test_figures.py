@@ -11,6 +11,7 @@ from citizens.models import DiplomatApplication
 from diplomacy_portal.l10n import PERSIAN_DIGITS
 from initiatives.models import Initiative, Invitation, Meeting, Membership
 from sistercities.models import ContactLog
+from sistercities.selectors import dashboard
 from tests.factories import SisterCityFactory, UserFactory, application_in
 
 from .conftest import days_ago, make_initiative, make_meeting
@@ -198,6 +199,23 @@ def test_initiatives_by_field_per_city_leave_out_completed_ones(official_client,
     ]
     # Alive has a completed initiative too: it still shows, without it.
     assert table.rows == [["Alive", 0, 1, 1], ["Fading", 1, 1, 0]]
+
+
+def test_the_page_shows_initiatives_by_field_for_the_busiest_cities_and_the_download_all(
+    official_client, world, monkeypatch
+):
+    make_initiative("trade", [world["fading"]], field="economic")
+    monkeypatch.setattr(dashboard, "BUSIEST_CITIES_SHOWN", 1)
+
+    response = official_client.get("/dashboard/")
+    download = official_client.get("/dashboard/tables/fields.csv")
+
+    shown = response.context["on_page"]["fields"]
+    assert [row[0] for row in shown.rows] == ["Fading"]  # three under way, against two
+    assert "The first 1 of 2 are shown; the downloads have them all." in response.content.decode()
+    assert response.context["charts"]["fields"]["labels"] == ["Fading"]
+    lines = b"".join(download.streaming_content).decode("utf-8-sig").splitlines()
+    assert [line.split(",")[0] for line in lines[1:]] == ["Fading", "Alive"]
 
 
 def test_the_funnel_and_monthly_activity_count_the_rows(official_client, world):

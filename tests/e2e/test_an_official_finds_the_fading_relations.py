@@ -1,4 +1,5 @@
 import csv
+import re
 
 import jdatetime
 import pytest
@@ -51,6 +52,9 @@ def test_an_official_filters_to_fading_cities_opens_one_and_downloads_the_table(
     expect(page.get_by_role("heading", level=1)).to_have_text("Sister cities dashboard")
     expect(page.locator(".city-map .map-city")).to_have_count(CITIES)
     expect(page.locator(".city-map .map-health-fading")).to_have_count(len(demo))
+    # Each marker's title names the city and says its health.
+    titles = page.locator(".city-map .map-health-fading title").all_text_contents()
+    assert sorted(titles) == [f"{name}: Fading" for name in sorted(demo)]
     this_month = timezone.localdate().strftime("%b %Y")
     axis = chart_labels(page, "activity")
     assert axis["reverse"] is False
@@ -97,6 +101,9 @@ def test_in_persian_the_dashboard_is_right_to_left_with_jalali_months(
     expect(html).to_have_attribute("dir", "rtl")
     expect(page.get_by_role("heading", level=1)).to_have_text("داشبورد شهرهای خواهرخوانده")
     expect(page.locator(".city-map .map-city")).to_have_count(CITIES)
+    titles = page.locator(".city-map .map-health-fading title").all_text_contents()
+    assert len(titles) == len(demo)
+    assert all(re.fullmatch(r".+: رو به خاموشی", title) for title in titles)
     today = jdatetime.date.fromgregorian(date=timezone.localdate(), locale="fa_IR")
     axis = chart_labels(page, "activity")
     assert axis["reverse"] is True  # time runs right to left

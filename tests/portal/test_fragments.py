@@ -79,3 +79,17 @@ def test_the_process_holds_parts_up_to_its_budget_dropping_the_least_recently_re
     assert held.get("a", "s", []) == {"part": "aaaa"}
     assert held.get("c", "s", []) == {"part": "cccc"}
     assert held.size == 8
+
+
+def test_a_release_is_told_from_the_next_by_its_code_too(tmp_path, monkeypatch):
+    """Figures kept in the shape older code gave them are not read by the next release."""
+    (tmp_path / "selectors.py").write_text("SHAPE = 1\n")
+    monkeypatch.setattr(fragments, "_own_code", lambda: [tmp_path])
+    fragments.release.cache_clear()
+    try:
+        before = fragments.release()
+        (tmp_path / "selectors.py").write_text("SHAPE = 2\n")
+        fragments.release.cache_clear()
+        assert fragments.release() != before
+    finally:
+        fragments.release.cache_clear()
