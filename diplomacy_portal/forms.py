@@ -1,12 +1,12 @@
 """Form fields shared by the apps."""
 
 import datetime
+import html
 import re
 
 import jdatetime
 from django import forms
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from . import l10n
@@ -85,17 +85,21 @@ def _field_id(field) -> str:
     return field.id_for_label or (field.subwidgets[0].id_for_label if field.subwidgets else "")
 
 
-def _attributes(attrs: dict) -> SafeString:
+def _text(value) -> str:
+    """conditional_escape() without its checks for lazy text, which cost more than the
+    escaping: the widgets below call it for every attribute of every option."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+def _attributes(attrs: dict) -> str:
     """A widget's attributes as Django's attrs.html writes them: in order, True as a bare
     name, False left out."""
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
-            for name, value in attrs.items()
-            if value is not False
-        ),
+    return "".join(
+        f" {_text(name)}" if value is True else f' {_text(name)}="{_text(value)}"'
+        for name, value in attrs.items()
+        if value is not False
     )
 
 
@@ -107,20 +111,15 @@ class LongSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
-        options = format_html_join(
-            "",
-            '\n  <option value="{}"{}>{}</option>',
-            (
-                (option["value"], _attributes(option["attrs"]), option["label"])
-                for _group, group_options, _index in widget["optgroups"]
-                for option in group_options
-            ),
+        options = "".join(
+            f'\n  <option value="{_text(option["value"])}"{_attributes(option["attrs"])}>'
+            f"{_text(option['label'])}</option>"
+            for _group, group_options, _index in widget["optgroups"]
+            for option in group_options
         )
-        return format_html(
-            '<select name="{}"{}>{}\n</select>',
-            widget["name"],
-            _attributes(widget["attrs"]),
-            options,
+        return mark_safe(
+            f'<select name="{_text(widget["name"])}"{_attributes(widget["attrs"])}>'
+            f"{options}\n</select>"
         )
 
 
@@ -130,13 +129,10 @@ class QuickTextInput(forms.TextInput):
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
-        shown = "" if widget["value"] is None else format_html(' value="{}"', widget["value"])
-        return format_html(
-            '<input type="{}" name="{}"{}{}>',
-            widget["type"],
-            widget["name"],
-            shown,
-            _attributes(widget["attrs"]),
+        shown = "" if widget["value"] is None else f' value="{_text(widget["value"])}"'
+        return mark_safe(
+            f'<input type="{_text(widget["type"])}" name="{_text(widget["name"])}"'
+            f"{shown}{_attributes(widget['attrs'])}>"
         )
 
 
@@ -156,8 +152,46 @@ class BootstrapBoundField(forms.BoundField):
 
 class BootstrapFormMixin:
     """For a form Django renders itself ({{ form }}) in the markup crispy-forms writes for
-    Bootstrap: for a form on a page read very often, as crispy's templates cost /me/ a third
-    of its time."""
+    Bootstrap: for a form on a page read very often (the profile on /me/). crispy's templates
+    cost /me/ a third of its time, and a template of our own still an eighth: the markup is
+    written here."""
 
     bound_field_class = BootstrapBoundField
-    template_name = "forms/bootstrap.html"
+
+    def render(self, template_name=None, context=None, renderer=None):
+        if template_name is not None or context is not None:
+            return super().render(template_name, context, renderer)
+        context = self.get_context()
+        parts = []
+        if context["errors"]:
+            parts.append(f'<div class="alert alert-danger">{_text(context["errors"])}</div>\n')
+        for field, errors in context["fields"]:
+            required = field.field.required
+            label = _text(field.label) + (
+                '<span class="asteriskField">*</span>' if required else ""
+            )
+            shown_errors = "".join(f"<p><strong>{_text(error)}</strong></p>" for error in errors)
+            parts.append(
+                f'\n<div id="div_{field.auto_id}" class="mb-3">\n'
+                f'  <label for="{_text(field.id_for_label)}" class="form-label'
+                f'{" requiredField" if required else ""}">{label}</label>\n'
+                f"  {_text(field)}\n"
+                + (
+                    f'  <div id="{field.auto_id}_error" class="invalid-feedback">{shown_errors}'
+                    "</div>\n"
+                    if errors
+                    else ""
+                )
+                + (
+                    f'  <div id="{field.auto_id}_helptext" class="form-text">'
+                    f"{_text(field.help_text)}</div>\n"
+                    if field.help_text
+                    else ""
+                )
+                + "</div>\n"
+            )
+        parts.extend(str(field) for field in context["hidden_fields"])
+        return mark_safe("".join(parts).strip())
+
+    # Django's are bound to its own render.
+    __str__ = __html__ = render
