@@ -27,7 +27,7 @@ def home(request):
         context=lambda: {"cities": SisterCity.objects.order_by("established_year", "name_en")},
         timeout=settings.PUBLIC_PAGES_CACHE_SECONDS,
     )
-    return render(request, "home.html", {"cities_section": cities_section})
+    return fragments.render_page(request, "home.html", {"cities_section": cities_section})
 
 
 def csrf_failure(request, reason=""):

@@ -87,7 +87,7 @@ def initiative_list(request):
         context=context,
         timeout=settings.PUBLIC_PAGES_CACHE_SECONDS if shared else 0,
     )
-    return render(request, "initiatives/initiative_list.html", {"body": body})
+    return fragments.render_page(request, "initiatives/initiative_list.html", {"body": body})
 
 
 def initiative_detail(request, slug):

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 
 from citizens.roles import MUNICIPAL_STAFF, has_role
@@ -46,7 +46,7 @@ def city_list(request):
         context=_city_list_context,
         timeout=settings.PUBLIC_PAGES_CACHE_SECONDS,
     )
-    return render(request, "sistercities/city_list.html", {"body": body})
+    return fragments.render_page(request, "sistercities/city_list.html", {"body": body})
 
 
 def city_detail(request, slug):
@@ -70,7 +70,7 @@ def city_detail(request, slug):
         timeout=settings.PUBLIC_PAGES_CACHE_SECONDS,
         topics=("cities",),
     )
-    return render(request, "sistercities/city_detail.html", parts)
+    return fragments.render_page(request, "sistercities/city_detail.html", parts)
 
 
 def _dashboard_view(view):
@@ -104,7 +104,7 @@ def dashboard(request):
         },
         timeout=settings.DASHBOARD_CACHE_SECONDS,
     )
-    return render(request, "sistercities/dashboard.html", {"body": body})
+    return fragments.render_page(request, "sistercities/dashboard.html", {"body": body})
 
 
 @_dashboard_view
@@ -134,7 +134,7 @@ def dashboard_city(request, slug):
         context=context,
         timeout=settings.DASHBOARD_CACHE_SECONDS,
     )
-    return render(request, "sistercities/dashboard_city.html", parts)
+    return fragments.render_page(request, "sistercities/dashboard_city.html", parts)
 
 
 @_dashboard_view

@@ -93,3 +93,23 @@ def test_a_release_is_told_from_the_next_by_its_code_too(tmp_path, monkeypatch):
         assert fragments.release() != before
     finally:
         fragments.release.cache_clear()
+
+
+@pytest.mark.django_db
+def test_a_page_holding_a_shared_part_sends_it_as_encoded_once(rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    part = fragments.SharedPart("<p>Isfahan – اصفهان</p>")
+    request = rf.get("/cities/")
+    request.user = AnonymousUser()
+
+    first = fragments.render_page(request, "sistercities/city_list.html", {"body": part})
+    again = fragments.render_page(request, "sistercities/city_list.html", {"body": part})
+
+    html = first.content.decode()
+    assert html.count("<p>Isfahan – اصفهان</p>") == 1
+    assert "\x00" not in html
+    assert html.index("<main") < html.index("اصفهان") < html.index("</main>")
+    assert first["Content-Type"] == "text/html; charset=utf-8"
+    assert part.encoded is part.encoded  # encoded once, then reused
+    assert again.content.decode().count("اصفهان") == 1
