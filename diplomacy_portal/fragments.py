@@ -181,7 +181,8 @@ def _size(parts: dict[str, str]) -> int:
     return sum(map(len, parts.values()))
 
 
-# About 16 MB of Persian text (two bytes a character): a few dozen dashboards' worth.
+# About 16 MB of Persian text (two bytes a character), and as much again as the UTF-8 sent: a
+# few dozen dashboards' worth.
 _local = _LocalParts(budget=8_000_000)
 
 
