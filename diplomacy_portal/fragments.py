@@ -83,11 +83,9 @@ class SharedPart(SafeString):
     """A rendered part, with its UTF-8 encoding made once (render_page() sends it): encoding
     the dashboard's 130 KB, mostly non-ASCII, cost a tenth of its page."""
 
-    @property
+    @functools.cached_property
     def encoded(self) -> bytes:
-        if "_encoded" not in self.__dict__:
-            self.__dict__["_encoded"] = self.encode()
-        return self.__dict__["_encoded"]
+        return self.encode()
 
 
 def _as_parts(rendered: dict[str, str]) -> dict[str, SharedPart]:
@@ -97,7 +95,7 @@ def _as_parts(rendered: dict[str, str]) -> dict[str, SharedPart]:
 _PART_MARK = re.compile("(\x00part:[^\x00]+\x00)")
 
 
-def render_page(request, template: str, context: dict, status: int | None = None):
+def render_page(request, template: str, context: dict) -> HttpResponse:
     """django.shortcuts.render() for a page holding shared parts: each part goes into the
     response as the bytes it was encoded to once, rather than through the page's text. (A
     rendered page never holds a NUL character, so one marks where a part goes.)"""
@@ -109,7 +107,7 @@ def render_page(request, template: str, context: dict, status: int | None = None
         values[name] = value
     html = render_to_string(template, values, request=request)
     chunks = [held[chunk].encoded if chunk in held else chunk for chunk in _PART_MARK.split(html)]
-    return HttpResponse(chunks, status=status)
+    return HttpResponse(chunks)
 
 
 def _kept_or_rendered(part_key: str, topics, render, timeout: int) -> dict[str, SharedPart]:

@@ -52,10 +52,10 @@ def show_in_inbox(entries: list[InboxEntry]) -> None:
     Many inboxes hold the same text (one meeting's invitation to thousands): a text this
     process holds is used as it is, the others are read from the cache in one round trip and
     only those it lacks are rendered."""
-    language, zone = translation.get_language(), timezone.get_current_timezone()
+    language = translation.get_language()
     for entry in entries:
-        came = entry.created_at.astimezone(zone)
-        entry.when, entry.when_iso = l10n.format_datetime(came), l10n.isoformat(came)
+        entry.when = l10n.format_datetime(entry.created_at)
+        entry.when_iso = l10n.isoformat(entry.created_at)
     keys = [_text_key(entry, language) for entry in entries]
     texts = {key: text for key in keys if (text := _held.get(key)) is not None}
     wanted = [key for key in dict.fromkeys(keys) if key not in texts]
