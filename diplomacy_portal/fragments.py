@@ -19,12 +19,17 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.db import transaction
+from django.dispatch import receiver
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.template import engines
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from redis.exceptions import RedisError
+
+from diplomacy_portal import navigation
 
 logger = logging.getLogger(__name__)
 
@@ -93,21 +98,54 @@ def _as_parts(rendered: dict[str, str]) -> dict[str, SharedPart]:
 
 
 _PART_MARK = re.compile("(\x00part:[^\x00]+\x00)")
+# At most the pages holding parts × the kinds of reader of navigation.reader(): a few thousand
+# layouts of a few KB in all.
+_layouts: dict[tuple, str] = {}
 
 
-def render_page(request, template: str, context: dict) -> HttpResponse:
-    """django.shortcuts.render() for a page holding shared parts: each part goes into the
-    response as the bytes it was encoded to once, rather than through the page's text. (A
-    rendered page never holds a NUL character, so one marks where a part goes.)"""
-    held, values = {}, {}
-    for name, value in context.items():
-        if isinstance(value, SharedPart):
-            mark = f"\x00part:{name}\x00"
-            held[mark], value = value, mark_safe(mark)
-        values[name] = value
-    html = render_to_string(template, values, request=request)
-    chunks = [held[chunk].encoded if chunk in held else chunk for chunk in _PART_MARK.split(html)]
-    return HttpResponse(chunks)
+def render_page(request, template: str, parts: dict[str, str]) -> HttpResponse:
+    """django.shortcuts.render() for a page made of `parts` ({name: part}) in a layout: shared
+    parts, and parts of the request's own rendered for it (render_to_string()).
+
+    A shared part goes into the response as the bytes it was encoded to once, rather than
+    through the page's text. The layout around the parts is rendered once per process for each
+    kind of reader (navigation.reader()) and completed with the request's own values
+    (navigation.fill()): rendering it cost a third of the dashboard's request. So the template
+    must use nothing of the request's but what makes its kind of reader; what else it shows
+    belongs in its parts. A page with messages to show is rendered whole. (A rendered page
+    never holds a NUL character, so one marks where a part goes.)"""
+    marks = {name: mark_safe(f"\x00part:{name}\x00") for name in parts}
+    held = {mark: parts[name] for name, mark in marks.items()}
+    if settings.DEBUG or _has_messages(request):
+        html = render_to_string(template, marks, request=request)
+    else:
+        seen_by = navigation.reader(request, request.user, get_token(request))
+        key = (template, seen_by.kind, tuple(parts))
+        layout = _layouts.get(key)
+        if layout is None:
+            layout = render_to_string(
+                template, {**marks, navigation.UNFILLED: True}, request=request
+            )
+            if getattr(request, "_csp_nonce", None) is None:  # a nonce is the request's own
+                _layouts[key] = layout
+        html = navigation.fill(layout, request, seen_by)
+    return HttpResponse([_encoded(held.get(chunk, chunk)) for chunk in _PART_MARK.split(html)])
+
+
+def _encoded(text: str) -> bytes:
+    return text.encoded if isinstance(text, SharedPart) else text.encode()
+
+
+@receiver(setting_changed)
+def _forget_layouts(**kwargs):
+    # A layout is drawn from settings too (the home city's name, the languages): tests change them.
+    _layouts.clear()
+
+
+def _has_messages(request) -> bool:
+    # Counting them reads them, but leaves them to be shown (only iterating marks them shown).
+    storage = getattr(request, "_messages", None)
+    return storage is not None and len(storage) > 0
 
 
 def _kept_or_rendered(part_key: str, topics, render, timeout: int) -> dict[str, SharedPart]:

@@ -4,6 +4,7 @@ CSRF token, the address to come back to after switching language, the e-mail add
 unread count. Rendering it afresh cost about a third of a public page (the bench's `/`)."""
 
 import functools
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -48,14 +49,23 @@ def may_see_dashboard(user) -> bool:
     )
 
 
-def render(context) -> SafeString:
-    # Without a request (a page rendered outside one): the navigation of an anonymous visitor.
-    request = context.get("request")
-    user = context.get("user") or AnonymousUser()
+class Reader(NamedTuple):
+    """What the navigation shows a request: its skeleton depends on `nav` only."""
+
+    nav: dict
+    user: object
+    token: str
+    unread: int
+
+    @property
+    def kind(self) -> tuple:
+        return tuple(self.nav.values())
+
+
+def reader(request, user, token) -> Reader:
     path = request.path if request else ""
     match = request.resolver_match if request else None
     urls = _urls(get_script_prefix(), settings.ROOT_URLCONF)
-    token = context.get("csrf_token")
     token = "" if token is None or str(token) == "NOTPROVIDED" else str(token)
     unread = unread_count(user) if user.is_authenticated else 0
     nav = {
@@ -73,25 +83,50 @@ def render(context) -> SafeString:
         "unread": bool(unread),
         "csrf": bool(token),
     }
-    key = tuple(nav.values())
-    skeleton = _kept.get(key)
-    if skeleton is None:
-        skeleton = render_to_string(
-            "_navigation.html",
-            {
-                "nav": nav,
-                "urls": urls,
-                "csrf_token": CSRF if token else None,
-                "next_path": NEXT,
-                "email": EMAIL,
-                "unread": UNREAD,
-            },
-        )
-        if not settings.DEBUG:  # in development, an edited template shows at once
-            _kept[key] = skeleton
-    return mark_safe(
-        skeleton.replace(CSRF, token)
+    return Reader(nav, user, token, unread)
+
+
+# Set in a page's context, the navigation is left with its stand-ins: fill() completes the page.
+UNFILLED = "navigation_unfilled"
+
+
+def render(context) -> SafeString:
+    # Without a request (a page rendered outside one): the navigation of an anonymous visitor.
+    request = context.get("request")
+    user = context.get("user") or AnonymousUser()
+    seen_by = reader(request, user, context.get("csrf_token"))
+    if context.get(UNFILLED):
+        return mark_safe(skeleton(seen_by))
+    return mark_safe(fill(skeleton(seen_by), request, seen_by))
+
+
+def skeleton(seen_by: Reader) -> str:
+    """The navigation of a kind of reader, with stand-ins for the request's own values."""
+    kept = _kept.get(seen_by.kind)
+    if kept is not None:
+        return kept
+    kept = render_to_string(
+        "_navigation.html",
+        {
+            "nav": seen_by.nav,
+            "urls": _urls(get_script_prefix(), settings.ROOT_URLCONF),
+            "csrf_token": CSRF if seen_by.token else None,
+            "next_path": NEXT,
+            "email": EMAIL,
+            "unread": UNREAD,
+        },
+    )
+    if not settings.DEBUG:  # in development, an edited template shows at once
+        _kept[seen_by.kind] = kept
+    return kept
+
+
+def fill(text: str, request, seen_by: Reader) -> str:
+    """`text` (a navigation, or a page holding one) with the request's own values."""
+    user = seen_by.user
+    return (
+        text.replace(CSRF, seen_by.token)
         .replace(NEXT, escape(request.get_full_path() if request else ""))
         .replace(EMAIL, escape(user.email) if user.is_authenticated else "")
-        .replace(UNREAD, escape(l10n.digits(unread)))
+        .replace(UNREAD, escape(l10n.digits(seen_by.unread)))
     )

@@ -3,9 +3,14 @@ asks Redis only for their stamp, so a part as large as the dashboard's is not mo
 on every request; what the cache says stays the truth."""
 
 import pytest
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 
 from diplomacy_portal import fragments
+from tests.factories import UserFactory
 
 TOPIC = "cities"
 
@@ -13,6 +18,7 @@ TOPIC = "cities"
 @pytest.fixture(autouse=True)
 def empty():
     cache.clear()
+    fragments._layouts.clear()
 
 
 class Renders:
@@ -97,7 +103,6 @@ def test_a_release_is_told_from_the_next_by_its_code_too(tmp_path, monkeypatch):
 
 @pytest.mark.django_db
 def test_a_page_holding_a_shared_part_sends_it_as_encoded_once(rf):
-    from django.contrib.auth.models import AnonymousUser
     from django.utils import translation
 
     part = fragments.SharedPart("<p>Naqsh-e Jahan – نقش جهان</p>")
@@ -124,3 +129,55 @@ def _csrf_token(content: bytes) -> bytes:
     import re
 
     return re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', content).group(1)
+
+
+@pytest.mark.django_db
+def test_the_layout_is_rendered_once_per_kind_of_reader_each_seeing_their_own(client):
+    first, second = UserFactory(email="first@example.org"), UserFactory(email="second@x.org")
+    client.force_login(first)
+    read_first = client.get("/cities/")
+    client.force_login(second)
+    read_second = client.get("/cities/")
+
+    assert "base.html" in [template.name for template in read_first.templates]
+    assert "base.html" not in [template.name for template in read_second.templates]
+    html = read_second.content.decode()
+    assert "second@x.org" in html and "first@example.org" not in html
+    assert _csrf_token(read_second.content) != _csrf_token(read_first.content)
+    assert client.cookies[settings.CSRF_COOKIE_NAME].value  # the token the forms carry is set
+
+
+@pytest.mark.django_db
+def test_a_page_with_messages_shows_them_once_and_the_kept_layout_none(rf):
+    def read(message: str = ""):
+        request = rf.get("/cities/")
+        request.user = AnonymousUser()
+        request._messages = CookieStorage(request)
+        if message:
+            messages.success(request, message)
+        return fragments.render_page(request, "sistercities/city_list.html", {"body": part})
+
+    part = fragments.SharedPart("<p>Florence</p>")
+    read()  # the layout is kept
+    with_message = read("Your application was sent.").content.decode()
+    without = read().content.decode()
+
+    assert "Your application was sent." in with_message and "<p>Florence</p>" in with_message
+    assert 'class="messages"' not in without
+
+
+@pytest.mark.django_db
+def test_a_layout_that_used_a_nonce_is_not_kept(rf, monkeypatch):
+    rendered = fragments.render_to_string
+
+    def rendering_with_a_nonce(template, context, request):
+        request._csp_nonce = "n0nce"  # as the CSP middleware sets it when a page asks
+        return rendered(template, context, request=request)
+
+    monkeypatch.setattr(fragments, "render_to_string", rendering_with_a_nonce)
+    request = rf.get("/initiatives/")
+    request.user = AnonymousUser()
+    part = fragments.SharedPart("<p>Trade fair</p>")
+    fragments.render_page(request, "initiatives/initiative_list.html", {"body": part})
+
+    assert not [key for key in fragments._layouts if key[0] == "initiatives/initiative_list.html"]
