@@ -85,7 +85,7 @@ def _field_id(field) -> str:
     return field.id_for_label or (field.subwidgets[0].id_for_label if field.subwidgets else "")
 
 
-def _text(value) -> str:
+def escaped(value) -> str:
     """conditional_escape() without its checks for lazy text, which cost more than the
     escaping: the widgets below call it for every attribute of every option."""
     if hasattr(value, "__html__"):
@@ -97,7 +97,7 @@ def _attributes(attrs: dict) -> str:
     """A widget's attributes as Django's attrs.html writes them: in order, True as a bare
     name, False left out."""
     return "".join(
-        f" {_text(name)}" if value is True else f' {_text(name)}="{_text(value)}"'
+        f" {escaped(name)}" if value is True else f' {escaped(name)}="{escaped(value)}"'
         for name, value in attrs.items()
         if value is not False
     )
@@ -112,13 +112,13 @@ class LongSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
         options = "".join(
-            f'\n  <option value="{_text(option["value"])}"{_attributes(option["attrs"])}>'
-            f"{_text(option['label'])}</option>"
+            f'\n  <option value="{escaped(option["value"])}"{_attributes(option["attrs"])}>'
+            f"{escaped(option['label'])}</option>"
             for _group, group_options, _index in widget["optgroups"]
             for option in group_options
         )
         return mark_safe(
-            f'<select name="{_text(widget["name"])}"{_attributes(widget["attrs"])}>'
+            f'<select name="{escaped(widget["name"])}"{_attributes(widget["attrs"])}>'
             f"{options}\n</select>"
         )
 
@@ -129,9 +129,9 @@ class QuickTextInput(forms.TextInput):
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
-        shown = "" if widget["value"] is None else f' value="{_text(widget["value"])}"'
+        shown = "" if widget["value"] is None else f' value="{escaped(widget["value"])}"'
         return mark_safe(
-            f'<input type="{_text(widget["type"])}" name="{_text(widget["name"])}"'
+            f'<input type="{escaped(widget["type"])}" name="{escaped(widget["name"])}"'
             f"{shown}{_attributes(widget['attrs'])}>"
         )
 
@@ -163,27 +163,27 @@ class BootstrapFormMixin:
         context = self.get_context()
         parts = []
         if context["errors"]:
-            parts.append(f'<div class="alert alert-danger">{_text(context["errors"])}</div>\n')
+            parts.append(f'<div class="alert alert-danger">{escaped(context["errors"])}</div>\n')
         for field, errors in context["fields"]:
             required = field.field.required
-            label = _text(field.label) + (
+            label = escaped(field.label) + (
                 '<span class="asteriskField">*</span>' if required else ""
             )
-            shown_errors = "".join(f"<p><strong>{_text(error)}</strong></p>" for error in errors)
+            shown_errors = "".join(f"<p><strong>{escaped(error)}</strong></p>" for error in errors)
             parts.append(
-                f'\n<div id="div_{_text(field.auto_id)}" class="mb-3">\n'
-                f'  <label for="{_text(field.id_for_label)}" class="form-label'
+                f'\n<div id="div_{escaped(field.auto_id)}" class="mb-3">\n'
+                f'  <label for="{escaped(field.id_for_label)}" class="form-label'
                 f'{" requiredField" if required else ""}">{label}</label>\n'
-                f"  {_text(field)}\n"
+                f"  {escaped(field)}\n"
                 + (
-                    f'  <div id="{_text(field.auto_id)}_error" class="invalid-feedback">'
+                    f'  <div id="{escaped(field.auto_id)}_error" class="invalid-feedback">'
                     f"{shown_errors}</div>\n"
                     if errors
                     else ""
                 )
                 + (
-                    f'  <div id="{_text(field.auto_id)}_helptext" class="form-text">'
-                    f"{_text(field.help_text)}</div>\n"
+                    f'  <div id="{escaped(field.auto_id)}_helptext" class="form-text">'
+                    f"{escaped(field.help_text)}</div>\n"
                     if field.help_text
                     else ""
                 )

@@ -1,10 +1,13 @@
 import re
 
 import pytest
+from django.utils.safestring import mark_safe
 
 from citizens.models import Notification
+from citizens.selectors import InboxEntry
 from citizens.services import applications as services
 from citizens.services import notifications
+from citizens.templatetags.inbox import inbox_entries
 from diplomacy_portal.templatetags.portal import isoformat
 from initiatives.models import CalendarFeed
 from tests.factories import UserFactory, application_in, reviewer
@@ -346,3 +349,26 @@ def test_an_empty_inbox_says_so(client):
 
     assert "No notifications yet." in html
     assert "Page 1 of" not in html
+
+
+def test_an_inbox_entry_shows_its_text_escaped_and_its_message_as_rendered():
+    entry = InboxEntry(
+        id=7,
+        kind="meeting_invitation",
+        details="{}",
+        url='/meetings/1/?a=1&b="2"',
+        created_at=None,
+        read_at=None,
+        text={"subject": "<script>alert(1)</script>", "message_html": mark_safe("a<br>b")},
+        when="7 December 2026",
+        when_iso="2026-12-07T10:00:00+03:30",
+    )
+
+    html = inbox_entries([entry], new="New & unread", mark_read="Mark as read")
+
+    assert '<a href="/meetings/1/?a=1&amp;b=&quot;2&quot;">' in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;</a>" in html
+    assert '<p class="mb-1">a<br>b</p>' in html
+    assert '<span class="badge text-bg-primary">New &amp; unread</span>' in html
+    assert 'name="notification" value="7"' in html
+    assert '<time datetime="2026-12-07T10:00:00+03:30"' in html
