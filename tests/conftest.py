@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from citizens import session_cache
+from diplomacy_portal import fragments
 from diplomacy_portal.celery import app as celery_app
 
 from .factories import SisterCityFactory, UserFactory
@@ -17,6 +18,7 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 @pytest.fixture(autouse=True)
 def _empty_cache():
     cache.clear()
+    fragments.forget_held()
 
 
 @pytest.fixture(scope="session", autouse=True)

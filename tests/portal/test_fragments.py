@@ -19,6 +19,7 @@ TOPIC = "cities"
 def empty():
     cache.clear()
     fragments._layouts.clear()
+    fragments.forget_held()
 
 
 class Renders:
@@ -51,6 +52,21 @@ def test_a_part_held_in_the_process_is_not_fetched_from_the_cache_again(monkeypa
 
     assert render.count == 1
     assert "page" not in asked and "page:stamp" in asked
+
+
+def test_a_part_of_no_topics_is_used_without_asking_redis_for_a_second(monkeypatch):
+    render = Renders("<p>Dashboard</p>")
+
+    def read_untopical():
+        return fragments._kept_or_rendered("dashboard", (), render, timeout=60)["part"]
+
+    read_untopical()
+    cache.clear()  # what Redis says now is not asked within the second
+    assert read_untopical() == "<p>Dashboard</p>" and render.count == 1
+
+    monkeypatch.setattr(fragments, "TRUSTED_SECONDS", 0)  # the second has passed
+    assert read_untopical() == "<p>Dashboard</p>"
+    assert render.count == 2  # asked again, and the part was gone
 
 
 def test_a_part_another_process_kept_since_replaces_the_one_held():
