@@ -62,6 +62,15 @@ class User(ChoiceLabels, AbstractUser):
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_unique_ignoring_case"),
         ]
+        indexes = [
+            # The diplomats, a part of every account: counted on the dashboard, matched to
+            # invitations.
+            models.Index(
+                fields=["diplomat_since"],
+                name="user_active_diplomats",
+                condition=models.Q(diplomat_since__isnull=False, is_active=True),
+            ),
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.email

@@ -91,7 +91,9 @@ def monthly_activity(*, starts: list[datetime.date], city=None) -> dict[str, lis
         return _per_month(
             queryset.annotate(bucket=MonthBucket(day, starts))
             .values("bucket")
-            .annotate(n=Count("pk", distinct=True))
+            # Only a city's meetings are reached through a join that may repeat one; counting
+            # distinct costs a sort, which the overview's thousands of rows need not pay.
+            .annotate(n=Count("pk", distinct=city is not None))
             .order_by()
         )
 
