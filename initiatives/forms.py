@@ -5,11 +5,15 @@ import zoneinfo
 
 from django import forms
 from django.core.validators import validate_email
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.forms.models import ModelChoiceIterator
+from django.utils.html import escape
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from citizens.models import LanguageSkill, User
+from diplomacy_portal import l10n
 from diplomacy_portal.forms import CalendarDateField, LongSelect
 from sistercities.models import CooperationField, SisterCity
 from sistercities.selectors import city_options
@@ -83,6 +87,20 @@ class InitiativeFilterForm(forms.Form):
             self.fields[name].widget.attrs["class"] = "form-select"
 
 
+# Staff may schedule for every initiative, thousands of them: past this many, the list holds
+# those a search finds (or the most recently changed) and the one chosen.
+INITIATIVES_LISTED = 50
+
+
+class FindInitiativeForm(forms.Form):
+    """The search above the meeting form when there are too many initiatives to list."""
+
+    find = forms.CharField(label=_("Find an initiative"), required=False, max_length=100)
+
+    def words(self) -> str:
+        return self.cleaned_data["find"].strip() if self.is_valid() else ""
+
+
 @functools.cache
 def _time_zones() -> list[tuple[str, str]]:
     return [(name, name) for name in sorted(zoneinfo.available_timezones())]
@@ -131,8 +149,11 @@ class MeetingForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, initiatives=None, meeting: Meeting | None = None, **kwargs):
+    def __init__(
+        self, *args, initiatives=None, find: str = "", meeting: Meeting | None = None, **kwargs
+    ):
         self.meeting = meeting
+        self.lists_some_initiatives = False
         if meeting is not None:
             kwargs.setdefault("initial", self.initial_for(meeting))
         super().__init__(*args, **kwargs)
@@ -142,6 +163,58 @@ class MeetingForm(forms.Form):
             del self.fields["initiative"], self.fields["city"]
         else:
             self.fields["initiative"].queryset = initiatives
+            self._list_some_initiatives(initiatives, find)
+
+    def _list_some_initiatives(self, initiatives, find: str) -> None:
+        """Past INITIATIVES_LISTED, the list shows the chosen initiative and those whose title
+        contains `find` (or else the most recently changed); any the user may schedule for is
+        still accepted. The list's help text says which are listed."""
+        total = initiatives.count()
+        if total <= INITIATIVES_LISTED:
+            return
+        candidates = initiatives
+        if find:
+            candidates = candidates.filter(
+                Q(title_en__icontains=find) | Q(title_fa__icontains=find)
+            )
+        self.lists_some_initiatives = True
+        field = self.fields["initiative"]
+        matched = candidates.count() if find else total
+        figures = {
+            "find": find,
+            "count": l10n.digits(matched),
+            "listed": l10n.digits(INITIATIVES_LISTED),
+        }
+        if find and not matched:
+            note = gettext("No initiative’s title contains “%(find)s”.")
+        elif find and matched <= INITIATIVES_LISTED:
+            note = ngettext(
+                "Listed: the initiative whose title contains “%(find)s”.",
+                "Listed: the %(count)s initiatives whose titles contain “%(find)s”.",
+                matched,
+            )
+        elif find:
+            note = gettext(
+                "Listed: the %(listed)s most recently changed of the %(count)s initiatives "
+                "whose titles contain “%(find)s”."
+            )
+        else:
+            note = gettext(
+                "Listed: the %(listed)s most recently changed of %(count)s initiatives. Search "
+                "by title to list others."
+            )
+        # Help text is shown as HTML; the words searched for are the user's.
+        field.help_text = escape(note % figures)
+        # After the help text: a bound field copies it when first made.
+        recent = candidates.order_by("-updated_at", "-pk").values("pk")[:INITIATIVES_LISTED]
+        chosen = self["initiative"].value() or None
+        field.widget.choices = [
+            ("", field.empty_label),
+            *(
+                (initiative.slug, field.label_from_instance(initiative))
+                for initiative in initiatives.filter(Q(pk__in=recent) | Q(slug=chosen))
+            ),
+        ]
 
     @staticmethod
     def initial_for(meeting: Meeting) -> dict:

@@ -18,7 +18,13 @@ from sistercities.tables import csv_text
 
 from . import ical, selectors
 from .access import can_manage_initiative, can_manage_meeting, manageable_initiatives, may_schedule
-from .forms import InitiativeFilterForm, InviteMatchingForm, InvitePeopleForm, MeetingForm
+from .forms import (
+    FindInitiativeForm,
+    InitiativeFilterForm,
+    InviteMatchingForm,
+    InvitePeopleForm,
+    MeetingForm,
+)
 from .models import CalendarFeed, Initiative, Invitation, Meeting, Membership
 from .services import InitiativeError, feeds, invitations, meetings, memberships
 from .tokens import BadToken, ExpiredToken, invitation_for_token
@@ -170,7 +176,10 @@ def meeting_create(request):
     initial = {"initiative": request.GET.get("initiative"), "city": request.GET.get("city")}
     if initial["initiative"] and not initiatives.filter(slug=initial["initiative"]).exists():
         raise Http404
-    form = MeetingForm(request.POST or None, initiatives=initiatives, initial=initial)
+    finder = FindInitiativeForm(request.GET)
+    form = MeetingForm(
+        request.POST or None, initiatives=initiatives, find=finder.words(), initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             meeting = meetings.schedule_meeting(
@@ -184,7 +193,7 @@ def meeting_create(request):
         else:
             messages.success(request, _("The meeting is scheduled. Now invite people to it."))
             return redirect(meeting)
-    context = {"form": form, "error_summary": error_summary(form)}
+    context = {"form": form, "finder": finder, "error_summary": error_summary(form)}
     return render(request, "initiatives/meeting_form.html", context)
 
 

@@ -4,7 +4,8 @@ from datetime import timedelta
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from initiatives.models import Invitation, Membership
+from initiatives import forms as initiative_forms
+from initiatives.models import Invitation, Meeting, Membership
 from tests.e2e.helpers import sign_in
 from tests.helpers import wait_for
 from tests.initiatives.factories import (
@@ -13,6 +14,7 @@ from tests.initiatives.factories import (
     coordinator,
     diplomat,
     invitation,
+    staff,
 )
 
 
@@ -97,3 +99,31 @@ def test_the_coordinator_watches_the_invitations_go_out_without_reloading(live_s
 
     expect(progress).to_have_text("All 4 invitations have gone out.", timeout=15_000)
     expect(page.locator('[data-count="sent"]')).to_have_text("4")
+
+
+def test_staff_find_an_initiative_among_too_many_to_list_and_schedule_its_meeting(
+    live_server, page, monkeypatch
+):
+    monkeypatch.setattr(initiative_forms, "INITIATIVES_LISTED", 2)
+    staff("maryam@example.org")
+    for slug, title in [("crafts", "Crafts exchange"), ("port", "Port forum"), ("tea", "Tea")]:
+        InitiativeFactory(slug=slug, title_en=title)
+    day = timezone.localdate() + timedelta(days=10)
+
+    sign_in(page, live_server, "maryam@example.org")
+    page.goto(live_server.url + "/meetings/new/")
+    expect(page.get_by_text("the 2 most recently changed of 3 initiatives")).to_be_visible()
+    page.get_by_label("Find an initiative").fill("crafts")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_text("the initiative whose title contains “crafts”")).to_be_visible()
+    page.get_by_label("Initiative", exact=True).select_option(label="Crafts exchange")
+    page.get_by_label("Title").fill("Crafts board")
+    page.get_by_label("Kind").select_option("board")
+    page.get_by_label("Day").fill(day.isoformat())
+    page.get_by_label("Starts at").fill("10:00")
+    page.get_by_label("Ends at").fill("12:00")
+    page.get_by_label("Place").fill("City hall")
+    page.get_by_role("button", name="Schedule the meeting").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Crafts board")
+    assert Meeting.objects.get().initiative.slug == "crafts"

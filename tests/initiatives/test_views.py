@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 from datetime import timedelta
 
 import jdatetime
@@ -12,10 +13,19 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from icalendar import Calendar
 
+from initiatives import forms as initiative_forms
 from initiatives.models import CalendarFeed, Initiative, Invitation, Meeting
 from tests.factories import SisterCityFactory, UserFactory
 
-from .factories import InitiativeFactory, MeetingFactory, coordinator, diplomat, invitation, member
+from .factories import (
+    InitiativeFactory,
+    MeetingFactory,
+    coordinator,
+    diplomat,
+    invitation,
+    member,
+    staff,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -159,6 +169,54 @@ def test_bad_meeting_input_gets_a_clear_message_and_saves_nothing(client, neda, 
     assert response.status_code == 200
     assert message in html_of(response)
     assert not Meeting.objects.exists()
+
+
+def listed_initiatives(response) -> list[str]:
+    select = re.search(r'<select name="initiative".*?</select>', html_of(response), re.S)
+    return re.findall(r'<option value="([^"]+)"', select.group())
+
+
+def test_past_the_limit_the_meeting_form_lists_recent_initiatives_and_finds_others(
+    client, monkeypatch
+):
+    monkeypatch.setattr(initiative_forms, "INITIATIVES_LISTED", 2)
+    client.force_login(staff())
+    for number, title in enumerate(["Crafts exchange", "Port forum", "Crafts archive", "Tea"]):
+        initiative = InitiativeFactory(slug=f"i{number}", title_en=title, title_fa=f"طرح {number}")
+        Initiative.objects.filter(pk=initiative.pk).update(
+            updated_at=timezone.now() - timedelta(days=10 - number)
+        )
+
+    response = client.get("/meetings/new/")
+    assert listed_initiatives(response) == ["i2", "i3"]  # the two changed last, by title
+    assert "the 2 most recently changed of 4 initiatives" in html_of(response)
+    assert 'role="search"' in html_of(response)
+
+    found = client.get("/meetings/new/", {"find": "CRAFTS"})
+    assert listed_initiatives(found) == ["i2", "i0"]
+    assert "the 2 initiatives whose titles contain “CRAFTS”" in html_of(found)
+    assert listed_initiatives(client.get("/meetings/new/", {"find": "طرح 3"})) == ["i3"]
+    # The initiative the page was opened for is listed, whatever was searched for.
+    chosen = client.get("/meetings/new/", {"find": "<b>none</b>", "initiative": "i0"})
+    assert listed_initiatives(chosen) == ["i0"]
+    assert "No initiative’s title contains “&lt;b&gt;none&lt;/b&gt;”." in html_of(chosen)
+
+    # Any initiative may still be chosen, listed or not.
+    response = client.post("/meetings/new/", meeting_form(initiative="i0"))
+    assert Meeting.objects.get().initiative.slug == "i0"
+    assert response["Location"] == Meeting.objects.get().get_absolute_url()
+
+
+def test_a_short_list_of_initiatives_is_listed_whole_with_no_search(client, neda, monkeypatch):
+    monkeypatch.setattr(initiative_forms, "INITIATIVES_LISTED", 2)
+    InitiativeFactory(coordinator=neda, slug="crafts", title_en="Crafts")
+    InitiativeFactory(coordinator=neda, slug="tea", title_en="Tea")
+    InitiativeFactory(slug="someone-elses")
+
+    response = client.get("/meetings/new/")
+
+    assert listed_initiatives(response) == ["crafts", "tea"]
+    assert 'role="search"' not in html_of(response)
 
 
 def test_inviting_a_non_diplomat_by_address_is_refused_on_the_form(client, neda):
