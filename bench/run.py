@@ -8,6 +8,7 @@ set). See README.md, "Benchmark", for what each figure means.
 
 import argparse
 import json
+import math
 import os
 import platform
 import secrets
@@ -249,7 +250,11 @@ def _uncached(base_url: str, pages: list[dict], names: list[str], samples: int) 
             http(base_url, "GET", page["path"], cookie=page.get("cookie", ""))
             timings.append((time.perf_counter() - started) * 1000)
         timings.sort()
-        results[page["name"]] = round(timings[min(int(0.95 * samples), samples - 1)], 1)
+        # Nearest rank: of 20 samples the 19th fastest, not the slowest.
+        results[page["name"]] = {
+            "p95": round(timings[math.ceil(0.95 * samples) - 1], 1),
+            "max": round(timings[-1], 1),
+        }
     return results
 
 
@@ -406,7 +411,8 @@ def _results(args, stamp, pages, load, uncached, queries, noop, fan, peak) -> di
         if page.get("as") and measured.get("rps") and signed_in:
             entry["ratio_signed_in"] = round(measured["rps"] / signed_in, 3)
         if name in uncached:
-            entry["uncached_p95_ms"] = uncached[name]
+            entry["uncached_p95_ms"] = uncached[name]["p95"]
+            entry["uncached_max_ms"] = uncached[name]["max"]
         if page.get("missing"):
             entry["note"] = "not built yet (404)"
         results_pages[name] = entry
