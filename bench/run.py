@@ -213,7 +213,9 @@ def _commit() -> str:
         return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout
 
     commit = git("rev-parse", "--short=10", "HEAD").strip() or "unknown"
-    dirty = git("status", "--porcelain", "--untracked-files=no").strip()
+    # A previous run's results, not yet committed, leave the code as it was.
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench/results*")
+    dirty = dirty.strip()
     return commit + ("-dirty" if dirty else "")
 
 
