@@ -132,7 +132,7 @@ PORTAL = {
         get("/i18n/setlang/", *everyone(405)),
     ],
     "cities/": [get("/cities/", *everyone(200))],
-    "cities/<slug:slug>/": [
+    "cities/<city:slug>/": [
         get("/cities/{city}/", *everyone(200)),
         get("/cities/no-such-city/", *everyone(404)),
     ],
@@ -144,11 +144,11 @@ PORTAL = {
         get("/dashboard/tables/cities.pdf", *dashboards(404)),
         get("/dashboard/tables/no-such-table.csv", *dashboards(404)),
     ],
-    "dashboard/cities/<slug:slug>/": [
+    "dashboard/cities/<city:slug>/": [
         get("/dashboard/cities/{city}/", *dashboards(200)),
         get("/dashboard/cities/no-such-city/", *dashboards(404)),
     ],
-    "dashboard/cities/<slug:slug>/tables/<slug:table>.<str:file_format>": [
+    "dashboard/cities/<city:slug>/tables/<slug:table>.<str:file_format>": [
         get("/dashboard/cities/{city}/tables/timeline.csv", *dashboards(200)),
         # The engaged diplomats by name are for the municipal staff only.
         get(

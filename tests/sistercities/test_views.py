@@ -131,6 +131,17 @@ def test_the_map_is_drawn_by_the_portals_own_script_from_assets_it_serves(client
     assert all("src=" in tag or 'type="application/json"' in tag for tag in scripts)
 
 
+def test_a_city_address_longer_than_a_slug_can_be_is_not_found(client):
+    longest = "a" * SisterCity._meta.get_field("slug").max_length
+    SisterCityFactory(slug=longest)
+
+    assert client.get(f"/cities/{longest}/").status_code == 200
+    # Not even looked up in the cache: a key this long is refused by memcached, and the test
+    # settings turn the warning about it into an error.
+    assert client.get(f"/cities/{longest}a/").status_code == 404
+    assert client.get(f"/cities/{'a' * 300}/").status_code == 404
+
+
 def test_a_city_profile_shows_description_fields_status_and_years_of_relation(client):
     florence(
         description_en="Capital of Tuscany.",
