@@ -1,4 +1,5 @@
-"""Django's strings that the portal shows and Django 5.2's Persian catalogues lack.
+"""Django's strings that the portal shows and Django 5.2's Persian catalogues lack or are not
+loaded for.
 
 Nothing imports this module: it is here for makemessages, which copies these strings into
 locale/fa/LC_MESSAGES/django.po. The portal's catalogue is read before Django's own
@@ -41,4 +42,8 @@ MESSAGES = [
     ngettext_lazy("Please submit at least %(num)d form.", "Please submit at least %(num)d forms."),
     gettext_noop("Central Kurdish (Sorani)"),
     gettext_noop("Uyghur"),
+    # The sessions' model (citizens.models.Session) keeps django.contrib.sessions' names, whose
+    # catalogue is not loaded: that app is not installed, its table unused.
+    gettext_noop("session"),
+    gettext_noop("sessions"),
 ]
