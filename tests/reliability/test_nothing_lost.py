@@ -108,6 +108,13 @@ def _invitations_received(smtp_server, meeting: Meeting) -> Counter:
     )
 
 
+APPROVAL = {"note": "Welcome!", "internal_note": ""}
+
+
+def _approve_url(application) -> str:
+    return f"/admin/citizens/diplomatapplication/{application.pk}/decide/approve/"
+
+
 def test_with_the_broker_down_requests_succeed_and_everything_arrives_once_it_is_back(
     broker, env, smtp_server, processes, tmp_path
 ):
@@ -116,21 +123,20 @@ def test_with_the_broker_down_requests_succeed_and_everything_arrives_once_it_is
     meeting = _meeting_with_members(2000)
     web, base_url = start_web(env, tmp_path)
     processes.append(web)
+    # One decision with the broker up: the first request a new web process serves loads the
+    # admin and the e-mails' templates, which took the whole bound once on a busy CI machine.
+    warm_up = application_in("submitted")
+    status, _, _ = http(base_url, "POST", _approve_url(warm_up), staff_cookie, APPROVAL)
+    assert status == 302
     broker.stop()
 
     for application in waiting:
         started = time.monotonic()
-        status, _, _ = http(
-            base_url,
-            "POST",
-            f"/admin/citizens/diplomatapplication/{application.pk}/decide/approve/",
-            staff_cookie,
-            {"note": "Welcome!", "internal_note": ""},
-        )
+        status, _, _ = http(base_url, "POST", _approve_url(application), staff_cookie, APPROVAL)
         assert status == 302
         assert time.monotonic() - started < REQUEST_BOUND_SECONDS
     _invite_members(base_url, meeting)
-    assert DiplomatApplication.objects.filter(status="approved").count() == 5
+    assert DiplomatApplication.objects.filter(status="approved").count() == 6
     assert Invitation.objects.filter(meeting=meeting).count() == 2000
 
     broker.start()
@@ -147,7 +153,7 @@ def test_with_the_broker_down_requests_succeed_and_everything_arrives_once_it_is
     time.sleep(3)  # a sweep or two more: still nothing sent twice
     invited = _invitations_received(smtp_server, meeting)
     assert len(invited) == 2000 and set(invited.values()) == {1}
-    for application in waiting:
+    for application in [warm_up, *waiting]:  # the warm-up's task, if Redis lost it, swept
         approvals = [
             m
             for m in smtp_server.messages_to(application.user.email)
