@@ -18,6 +18,17 @@ from tests.initiatives.factories import (
 )
 
 
+def schedule_crafts_board(page, day) -> None:
+    """Fill in the meeting form, its initiative already chosen, and schedule the meeting."""
+    page.get_by_label("Title").fill("Crafts board")
+    page.get_by_label("Kind").select_option("board")
+    page.get_by_label("Day").fill(day.isoformat())
+    page.get_by_label("Starts at").fill("10:00")
+    page.get_by_label("Ends at").fill("12:00")
+    page.get_by_label("Place").fill("City hall")
+    page.get_by_role("button", name="Schedule the meeting").click()
+
+
 def test_a_coordinator_invites_the_members_and_a_diplomat_accepts_from_the_email(
     live_server, page, browser, mailoutbox, settings
 ):
@@ -36,13 +47,7 @@ def test_a_coordinator_invites_the_members_and_a_diplomat_accepts_from_the_email
     sign_in(page, live_server, "neda@example.org")
     page.goto(live_server.url + "/initiatives/crafts/")
     page.get_by_role("link", name="Schedule a meeting").click()
-    page.get_by_label("Title").fill("Crafts board")
-    page.get_by_label("Kind").select_option("board")
-    page.get_by_label("Day").fill(day.isoformat())
-    page.get_by_label("Starts at").fill("10:00")
-    page.get_by_label("Ends at").fill("12:00")
-    page.get_by_label("Place").fill("City hall")
-    page.get_by_role("button", name="Schedule the meeting").click()
+    schedule_crafts_board(page, day)
     expect(page.get_by_role("heading", level=1)).to_have_text("Crafts board")
     page.get_by_role("button", name="Invite all members of the initiative").click()
     expect(page.get_by_text("2 invited; the e-mails are being sent.")).to_be_visible()
@@ -117,13 +122,7 @@ def test_staff_find_an_initiative_among_too_many_to_list_and_schedule_its_meetin
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_text("the initiative whose title contains “crafts”")).to_be_visible()
     page.get_by_label("Initiative", exact=True).select_option(label="Crafts exchange")
-    page.get_by_label("Title").fill("Crafts board")
-    page.get_by_label("Kind").select_option("board")
-    page.get_by_label("Day").fill(day.isoformat())
-    page.get_by_label("Starts at").fill("10:00")
-    page.get_by_label("Ends at").fill("12:00")
-    page.get_by_label("Place").fill("City hall")
-    page.get_by_role("button", name="Schedule the meeting").click()
+    schedule_crafts_board(page, day)
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Crafts board")
     assert Meeting.objects.get().initiative.slug == "crafts"
