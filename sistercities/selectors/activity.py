@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from diplomacy_portal.fragments import release
 from diplomacy_portal.l10n import digits, is_persian
 
 from ..models import ContactLog
@@ -28,10 +27,10 @@ MONTHS = 12
 
 def cached(key: str, build):
     """What `build()` returns, kept DASHBOARD_CACHE_SECONDS in the cache (Redis) under `key`
-    for this release (an older one may have given the figures another shape)."""
+    (and the release, in every key: an older one may have given the figures another shape)."""
     if settings.DASHBOARD_CACHE_SECONDS <= 0:
         return build()
-    return cache.get_or_set(f"dashboard:{release()}:{key}", build, settings.DASHBOARD_CACHE_SECONDS)
+    return cache.get_or_set(f"dashboard:{key}", build, settings.DASHBOARD_CACHE_SECONDS)
 
 
 def localized_name(row: dict, prefix: str = "") -> str:
