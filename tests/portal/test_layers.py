@@ -1,6 +1,6 @@
 """The layers of docs/architecture.md hold: import-linter checks the contracts in pyproject.toml
-(apps depend one way, the shared helpers know no app, only what composes the apps imports them,
-no import cycle but a service and its task)."""
+(what composes the apps above the apps, the apps one way, the shared helpers below them all; only
+the apps and what composes them import an app; no import cycle but a service and its task)."""
 
 import shutil
 import subprocess
@@ -46,6 +46,8 @@ def test_the_code_keeps_every_layer_contract():
         ("citizens/wrong_way.py", "import sistercities.models", "citizens.wrong_way -> sist"),
         ("citizens/wrong_way.py", "import initiatives.services", "citizens.wrong_way -> init"),
         ("initiatives/wrong_way.py", "from sistercities import tables", "initiatives.wrong_way"),
+        # An app importing what composes the apps.
+        ("citizens/wrong_way.py", "from diplomacy_portal import urls", "wrong_way -> diplomacy"),
         # A shared helper importing an app, or what composes the apps.
         ("diplomacy_portal/l10n.py", "import citizens.roles", "diplomacy_portal.l10n -> citi"),
         ("diplomacy_portal/exports.py", "from diplomacy_portal import urls", "exports -> dipl"),
