@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from diplomacy_portal.models import ChoiceLabels
-from sistercities.models import CooperationField, SisterCity
+from diplomacy_portal.vocabulary import CooperationField
 
 
 class UserManager(BaseUserManager):
@@ -276,8 +276,9 @@ class DiplomatApplication(ChoiceLabels, models.Model):
         default=list,
         blank=True,
     )
+    # Named, not imported: citizens know no other app (docs/architecture.md).
     preferred_cities = models.ManyToManyField(
-        SisterCity,
+        "sistercities.SisterCity",
         blank=True,
         related_name="applications",
         verbose_name=_("preferred sister cities"),

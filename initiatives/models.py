@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from diplomacy_portal.models import ChoiceLabels
-from sistercities.models import CooperationField, SisterCity
+from diplomacy_portal.vocabulary import CooperationField
 
 
 def _in_language(english: str, persian: str) -> str:
@@ -34,7 +34,7 @@ class Initiative(ChoiceLabels, models.Model):
     description_en = models.TextField(_("description (English)"), blank=True)
     description_fa = models.TextField(_("description (Persian)"), blank=True)
     cities = models.ManyToManyField(
-        SisterCity, related_name="initiatives", verbose_name=_("sister cities")
+        "sistercities.SisterCity", related_name="initiatives", verbose_name=_("sister cities")
     )
     field = models.CharField(_("field"), max_length=20, choices=CooperationField.choices)
     status = models.CharField(
@@ -161,7 +161,7 @@ class Meeting(ChoiceLabels, models.Model):
         verbose_name=_("initiative"),
     )
     city = models.ForeignKey(
-        SisterCity,
+        "sistercities.SisterCity",
         on_delete=models.CASCADE,
         null=True,
         blank=True,
