@@ -3,8 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-
-from initiatives.models import CalendarFeed
+from django.db.models import Model
 
 from .models import ApplicationStatusChange, DiplomatApplication, Notification, User
 
@@ -13,7 +12,8 @@ from .models import ApplicationStatusChange, DiplomatApplication, Notification, 
 class MyPage:
     application: DiplomatApplication | None
     history: list[ApplicationStatusChange] = field(default_factory=list)
-    calendar_feed: CalendarFeed | None = None
+    # The person's calendar feed (initiatives' CalendarFeed), read along with them.
+    calendar_feed: Model | None = None
 
 
 def my_page(user: User) -> MyPage:
