@@ -163,3 +163,16 @@ def test_a_page_rendered_outside_a_request_has_the_visitors_navigation():
         nav = render_to_string("404.html")
 
     assert "Sign in" in nav and 'name="next" value=""' in nav
+
+
+def test_a_message_shows_once_around_a_kept_part(client, settings):
+    settings.PUBLIC_PAGES_CACHE_SECONDS = 3600
+    SisterCityFactory(name_en="Florence", slug="florence")
+    client.force_login(UserFactory())
+    client.get("/")  # the sister cities' part is kept
+
+    signed_out = client.post("/accounts/logout/", follow=True).content.decode()
+    again = client.get("/").content.decode()
+
+    assert "You have signed out." in signed_out and "Florence" in signed_out
+    assert "You have signed out." not in again and "Florence" in again
