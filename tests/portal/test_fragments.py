@@ -84,5 +84,7 @@ def test_the_release_is_the_checkouts_commit_unless_named(tmp_path):
     head = subprocess.run(
         ["git", "rev-parse", "HEAD"], cwd=settings.BASE_DIR, capture_output=True, text=True
     ).stdout
-    assert head.startswith(git_commit(settings.BASE_DIR)) and git_commit(settings.BASE_DIR)
+    if not head:
+        pytest.skip("the tests run outside a git checkout")
+    assert git_commit(settings.BASE_DIR) and head.startswith(git_commit(settings.BASE_DIR))
     assert git_commit(tmp_path) == ""  # no checkout: the settings fall back to a constant
