@@ -4,7 +4,6 @@ import pytest
 from django.core.cache import cache
 
 from citizens import session_cache
-from diplomacy_portal import fragments
 from diplomacy_portal.celery import app as celery_app
 
 from .factories import SisterCityFactory, UserFactory
@@ -18,7 +17,6 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 @pytest.fixture(autouse=True)
 def _empty_cache():
     cache.clear()
-    fragments.forget_held()
 
 
 @pytest.fixture(scope="session", autouse=True)
