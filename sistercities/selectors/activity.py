@@ -28,10 +28,20 @@ MONTHS = 12
 
 def cached(key: str, build):
     """What `build()` returns, kept DASHBOARD_CACHE_SECONDS in the cache (Redis) under `key`
-    for this release (an older one may have given the figures another shape)."""
+    for this release (an older one may have given the figures another shape).
+
+    With Redis away the cache answers every read as a miss, so the figures are computed afresh.
+    """
     if settings.DASHBOARD_CACHE_SECONDS <= 0:
         return build()
-    return cache.get_or_set(f"dashboard:{release()}:{key}", build, settings.DASHBOARD_CACHE_SECONDS)
+    key = f"dashboard:{release()}:{key}"
+    # A get and a set, not get_or_set (a get, an add and a get again): with a Redis that does not
+    # answer, each waits for the cache's timeout.
+    figures = cache.get(key)
+    if figures is None:
+        figures = build()
+        cache.set(key, figures, settings.DASHBOARD_CACHE_SECONDS)
+    return figures
 
 
 def localized_name(row: dict, prefix: str = "") -> str:
