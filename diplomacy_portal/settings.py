@@ -106,12 +106,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 # Every use of Redis gives up after these many seconds, so a Redis that stops answering (a full
-# disk, a stuck host) slows a request down by about as much instead of holding a web worker:
-# connecting, a cache operation (on failure the cache is a miss and the page is computed
-# afresh), and queueing a task (on failure the work is left to the sweep, see queue.py).
+# disk, a stuck host) slows a request down by a second or two instead of holding a web worker:
+# connecting; a cache operation (a failure is a miss, the page computed afresh; a request makes
+# a few, hence half a second each); queueing a task (a failure leaves the work to the sweep).
 REDIS_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=0.5)
 REDIS_CACHE_TIMEOUT = env.float("REDIS_CACHE_TIMEOUT", default=0.5)
-REDIS_PUBLISH_TIMEOUT = env.float("REDIS_PUBLISH_TIMEOUT", default=1.5)
+REDIS_PUBLISH_TIMEOUT = env.float("REDIS_PUBLISH_TIMEOUT", default=1.0)
 CACHES = {
     # Redis, but allauth's rate limits in the database: they must hold while Redis is away.
     "default": {
@@ -134,7 +134,7 @@ CACHES = {
         "LOCATION": "portal_rate_limits",
     },
 }
-# A cache operation that failed is logged (as a warning with its traceback) and answered as a miss.
+# A cache operation that failed is answered as a miss and logged with its traceback.
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "diplomacy_portal.redis"
 
