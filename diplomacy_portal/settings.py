@@ -128,10 +128,12 @@ CACHES = {
             "IGNORE_EXCEPTIONS": True,
         },
     },
-    # `manage.py createcachetable` makes its table.
+    # `manage.py createcachetable` makes its table. Room for many entries: at the limit a third
+    # of them is dropped, and with them counts of failed sign-ins an attacker would like gone.
     "rate-limits": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "portal_rate_limits",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
     },
 }
 # A cache operation that failed is answered as a miss and logged with its traceback.
