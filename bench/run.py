@@ -226,7 +226,7 @@ def _empty_cache() -> None:
     from django.conf import settings
 
     client = redis.Redis.from_url(os.environ["REDIS_URL"])
-    pattern = f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:*"
+    pattern = f"{settings.CACHES['redis'].get('KEY_PREFIX', '')}:*"
     keys = list(client.scan_iter(match=pattern, count=1000))
     if keys:
         client.delete(*keys)

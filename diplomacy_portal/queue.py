@@ -11,8 +11,9 @@ logger = logging.getLogger(__name__)
 def enqueue_on_commit(task, *args) -> None:
     """Queue `task(*args)` after commit; a rolled-back transaction queues nothing.
 
-    A broker that is down is logged, not raised: the row that asked for the work is the source
-    of truth and the periodic sweep queues it again.
+    A broker that is down, or does not answer within REDIS_PUBLISH_TIMEOUT (one try, see the
+    settings), is logged, not raised: the row that asked for the work is the source of truth and
+    the periodic sweep queues it again.
     """
 
     def send() -> None:

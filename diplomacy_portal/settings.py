@@ -107,19 +107,45 @@ DATABASES["default"]["OPTIONS"]["options"] = "-c jit=off " + DATABASES["default"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+# Every use of Redis gives up after these many seconds, so a Redis that stops answering (a full
+# disk, a stuck host) slows a request down by a second or two instead of holding a web worker:
+# connecting; a cache operation (a failure is a miss, the page computed afresh; a request makes
+# a few, hence half a second each); queueing a task (a failure leaves the work to the sweep).
+REDIS_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=0.5)
+REDIS_CACHE_TIMEOUT = env.float("REDIS_CACHE_TIMEOUT", default=0.5)
+REDIS_PUBLISH_TIMEOUT = env.float("REDIS_PUBLISH_TIMEOUT", default=1.0)
 CACHES = {
+    # Redis, but allauth's rate limits in the database: they must hold while Redis is away.
     "default": {
-        "BACKEND": "diplomacy_portal.cache.RedisCache",  # Django's, its client kept
+        "BACKEND": "diplomacy_portal.caches.RateLimitsInDatabaseCache",
+        "OPTIONS": {"CACHE": "redis", "RATE_LIMITS": "rate-limits"},
+    },
+    "redis": {
+        "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "portal",
-        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-    }
+        "OPTIONS": {
+            "SOCKET_CONNECT_TIMEOUT": REDIS_CONNECT_TIMEOUT,
+            "SOCKET_TIMEOUT": REDIS_CACHE_TIMEOUT,
+            "IGNORE_EXCEPTIONS": True,
+        },
+    },
+    # `manage.py createcachetable` makes its table. Room for many entries: at the limit a third
+    # of them is dropped, and with them counts of failed sign-ins an attacker would like gone.
+    "rate-limits": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "portal_rate_limits",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
 }
 # Every key the cache holds is named with the release, so what one release kept (pages rendered
 # from its templates and wording, figures in the shape its code gave them) is never read by the
 # next. Deployments name it (e.g. the image's tag); else the checkout's commit, read at start.
 RELEASE = env.str("RELEASE", default="") or git_commit(BASE_DIR) or UNNAMED
-CACHES["default"]["KEY_PREFIX"] = f"portal:{RELEASE}"
+CACHES["redis"]["KEY_PREFIX"] = f"portal:{RELEASE}"
+# A cache operation that failed is answered as a miss and logged with its traceback.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "diplomacy_portal.redis"
 
 AUTH_USER_MODEL = "citizens.User"
 # Django's and allauth's backends, reading the signed-in user with their roles, permissions
@@ -138,7 +164,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 
 # django-allauth: e-mail is the login, verified before first use; its rate limits stay on
-# (they are on by default and use the cache above).
+# (they are on by default and are kept in the database, see CACHES).
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -247,16 +273,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Longer than the longest task, so Redis never hands a running task to a second worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
-    "socket_connect_timeout": 1,
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+    "socket_timeout": REDIS_PUBLISH_TIMEOUT,
 }
-# A request that queues work must not hang on a broker that is down: try briefly, then leave it
-# to the sweep (see diplomacy_portal/queue.py).
-CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 1,
-    "interval_start": 0,
-    "interval_step": 0.2,
-    "interval_max": 0.5,
-}
+# A request that queues work must not hang on a broker that is down or frozen: one try of at
+# most REDIS_PUBLISH_TIMEOUT, then the work is left to the sweep (see diplomacy_portal/queue.py).
+# A connection Redis closed meanwhile is replaced before the try, not counted as one.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
 CELERY_TASK_SOFT_TIME_LIMIT = 600
 CELERY_TASK_TIME_LIMIT = 900
 # Delivery is owed by rows in the database; a sweep queues again what no worker sent within

@@ -1,6 +1,8 @@
 import logging
+import uuid
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -65,21 +67,42 @@ def _database_answers() -> bool:
 
 
 def _broker_answers() -> bool:
+    # Short timeouts, as the cache's: a Redis that accepts connections but never answers would
+    # otherwise hold this check, and the web worker, for good.
+    options = {
+        **settings.CELERY_BROKER_TRANSPORT_OPTIONS,
+        "socket_timeout": settings.REDIS_CACHE_TIMEOUT,
+    }
     try:
-        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as broker:
-            broker.ensure_connection(max_retries=1, interval_start=0, timeout=2)
+        with Connection(
+            settings.CELERY_BROKER_URL,
+            connect_timeout=settings.REDIS_CONNECT_TIMEOUT,
+            transport_options=options,
+        ) as broker:
+            broker.ensure_connection(max_retries=0, timeout=settings.REDIS_CACHE_TIMEOUT)
         return True
     except Exception:
         logger.exception("Health check: broker unavailable")
         return False
 
 
+def _cache_answers() -> bool:
+    # The cache answers its failures as misses, so pages never see them: ask it to store
+    # something new, which it reports having done only if Redis answered.
+    try:
+        return bool(cache.add(f"healthz:{uuid.uuid4().hex}", True, timeout=10))
+    except Exception:
+        logger.exception("Health check: cache unavailable")
+        return False
+
+
 @never_cache
 def healthz(request):
-    """200 when the database and the broker answer; 503 naming the one that does not."""
+    """200 when the database, the broker and the cache answer; 503 naming those that do not."""
     checks = {
         "database": "ok" if _database_answers() else "unavailable",
         "broker": "ok" if _broker_answers() else "unavailable",
+        "cache": "ok" if _cache_answers() else "unavailable",
     }
     healthy = all(state == "ok" for state in checks.values())
     body = {"status": "ok" if healthy else "unavailable", **checks}

@@ -168,6 +168,7 @@ def run() -> int:
     env = development_environment()
     ensure_database(env["DATABASE_URL"])
     manage(env, "migrate", "--no-input")
+    manage(env, "createcachetable")  # allauth's rate limits (see CACHES in the settings)
     manage(env, "load_demo")
     port = env["PORT"]
     print(

@@ -24,10 +24,21 @@ MONTHS = 12
 
 def cached(key: str, build):
     """What `build()` returns, kept DASHBOARD_CACHE_SECONDS in the cache (Redis) under `key`
-    (and the release, in every key: an older one may have given the figures another shape)."""
+    (every key of the cache names the release: an older one may have given the figures another
+    shape).
+
+    With Redis away the cache answers every read as a miss, so the figures are computed afresh.
+    """
     if settings.DASHBOARD_CACHE_SECONDS <= 0:
         return build()
-    return cache.get_or_set(f"dashboard:{key}", build, settings.DASHBOARD_CACHE_SECONDS)
+    key = f"dashboard:{key}"
+    # A get and a set, not get_or_set (a get, an add and a get again): with a Redis that does not
+    # answer, each waits for the cache's timeout.
+    figures = cache.get(key)
+    if figures is None:
+        figures = build()
+        cache.set(key, figures, settings.DASHBOARD_CACHE_SECONDS)
+    return figures
 
 
 def month_starts(today: datetime.date) -> tuple[list[datetime.date], list[str]]:

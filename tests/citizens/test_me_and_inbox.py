@@ -7,6 +7,7 @@ from citizens.services import applications as services
 from diplomacy_portal.templatetags.portal import isoformat
 from initiatives.models import CalendarFeed
 from tests.factories import UserFactory, application_in, reviewer
+from tests.reliability.caches import production_caches
 
 
 @pytest.fixture
@@ -205,13 +206,7 @@ def test_the_inbox_does_without_redis(client, settings):
     person = UserFactory()
     _invitation(person)
     client.force_login(person)
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "diplomacy_portal.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:9/0",  # nothing answers there
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
-    }
+    settings.CACHES = production_caches("redis://127.0.0.1:9/0")  # nothing answers there
 
     response = client.get("/inbox/")
 

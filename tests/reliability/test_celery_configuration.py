@@ -33,15 +33,9 @@ def test_tries_are_bounded_and_counted_in_the_database_not_by_celery():
     assert 1 < settings.MAIL_MAX_ATTEMPTS <= 10
 
 
-def test_a_request_never_waits_long_on_a_broker_that_is_down():
-    policy = app.conf.task_publish_retry_policy
-    worst = sum(
-        min(policy["interval_start"] + i * policy["interval_step"], policy["interval_max"])
-        for i in range(policy["max_retries"])
-    )
+def test_a_request_never_waits_long_on_a_broker_that_is_down_or_does_not_answer():
+    # One try: connecting, then waiting for Redis's answer; the work is left to the sweep.
+    options = app.conf.broker_transport_options
 
-    assert (
-        worst
-        + app.conf.broker_transport_options["socket_connect_timeout"] * (policy["max_retries"] + 1)
-        <= 2.5
-    )
+    assert app.conf.task_publish_retry_policy["max_retries"] == 0
+    assert options["socket_connect_timeout"] + options["socket_timeout"] <= 2

@@ -12,6 +12,7 @@ from django.utils import timezone
 from sistercities.models import ContactLog, CooperationField, SisterCity
 from sistercities.selectors import cities_changed
 from tests.factories import SisterCityFactory, UserFactory
+from tests.reliability.caches import production_caches
 
 pytestmark = pytest.mark.django_db
 
@@ -334,13 +335,7 @@ def test_a_city_profile_shows_a_contact_logged_since_it_was_last_read(client):
 
 
 def test_the_public_pages_and_a_change_to_a_city_do_without_redis(client, settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "diplomacy_portal.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:9/0",  # nothing answers there
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
-    }
+    settings.CACHES = production_caches("redis://127.0.0.1:9/0")  # nothing answers there
     city = florence()
     city.name_en = "Firenze"
     city.save()
