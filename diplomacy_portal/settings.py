@@ -170,6 +170,13 @@ HOME_CITY = {
 # Applicants must be adults; documents are kept small.
 MINIMUM_APPLICANT_AGE = env.int("MINIMUM_APPLICANT_AGE", default=18)
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
+# A CV is read as a PDF reader would (citizens/pdf_inspection.py) within these limits: more pages
+# or parts, or more bytes once its streams are expanded, and it is refused; so is one whose
+# check takes longer than this many seconds.
+PDF_MAX_PAGES = env.int("PDF_MAX_PAGES", default=50)
+PDF_MAX_OBJECTS = env.int("PDF_MAX_OBJECTS", default=20_000)
+PDF_MAX_DECODED_BYTES = env.int("PDF_MAX_DECODED_BYTES", default=256 * 1024 * 1024)
+PDF_INSPECTION_SECONDS = env.int("PDF_INSPECTION_SECONDS", default=20)
 # Meeting invitations go out in chunks, each over a few SMTP connections side by side;
 # reminders come this many hours before a meeting; an e-mail's RSVP link works for this many
 # days after it was sent.
