@@ -57,7 +57,7 @@ MIDDLEWARE = [
     "diplomacy_portal.middleware.UserLanguageMiddleware",
     "diplomacy_portal.middleware.PrivilegedSessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "diplomacy_portal.middleware.NullCharacterQueryMiddleware",
+    "diplomacy_portal.middleware.NullCharacterMiddleware",
     "diplomacy_portal.middleware.PrivilegedMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
