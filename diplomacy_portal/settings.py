@@ -142,6 +142,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_ADAPTER = "citizens.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "citizens.adapters.SignupForm"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # Where staff, officials and coordinators must have set up two-factor authentication.
 MFA_REQUIRED_PATHS = ("/admin/", "/dashboard/")
