@@ -245,7 +245,15 @@ class DiplomatApplicationAdmin(admin.ModelAdmin):
             for name, label in (("cv", _("CV (PDF)")), ("photo", _("Photo")))
             if getattr(application, name)
         ]
-        return format_html_join(" · ", '<a href="{}" target="_blank">{}</a>', links) or "—"
+        if not links:
+            return "—"
+        # Checked for active content on upload (citizens/validators.py), but no virus scanner
+        # reads them: staff should know before opening one.
+        return format_html(
+            '{} <span class="text-body-secondary">({})</span>',
+            format_html_join(" · ", '<a href="{}" target="_blank">{}</a>', links),
+            _("not scanned for viruses"),
+        )
 
     def changelist_view(self, request, extra_context=None):
         # Count("*"), not Count("pk"): the status index alone answers it.

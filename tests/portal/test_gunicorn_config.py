@@ -45,4 +45,3 @@ def test_a_forged_https_header_from_the_same_machine_is_still_sent_to_https(tmp_
 
     assert response.status == 301
     assert response.getheader("Location") == f"https://{base_url.removeprefix('http://')}/cities/"
-
