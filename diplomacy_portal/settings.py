@@ -178,6 +178,9 @@ PDF_MAX_PAGES = env.int("PDF_MAX_PAGES", default=50)
 PDF_MAX_OBJECTS = env.int("PDF_MAX_OBJECTS", default=20_000)
 PDF_MAX_DECODED_BYTES = env.int("PDF_MAX_DECODED_BYTES", default=256 * 1024 * 1024)
 PDF_INSPECTION_SECONDS = env.int("PDF_INSPECTION_SECONDS", default=20)
+# ClamAV's daemon, when there is one: the path of its Unix socket. Uploads are refused while it
+# does not answer; unset, nothing is scanned and the admin's document view says so.
+CLAMD_SOCKET = env.str("CLAMD_SOCKET", default="")
 # Meeting invitations go out in chunks, each over a few SMTP connections side by side;
 # reminders come this many hours before a meeting; an e-mail's RSVP link works for this many
 # days after it was sent.
