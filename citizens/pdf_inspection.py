@@ -21,7 +21,8 @@ import pikepdf
 # Actions that only move within the document; every other kind runs, opens or sends something.
 HARMLESS_ACTIONS = {"/GoTo", "/Named", "/Thread", "/Hide", "/SetOCGState", "/Trans"}
 PAGE_TURNS = {"/NextPage", "/PrevPage", "/FirstPage", "/LastPage"}
-# A clickable link to a web page or an address is part of many CVs; the reader asks first.
+# A link to a web page or an e-mail address, followed when clicked, is part of many CVs; the
+# reader asks first. Opened by itself (OpenAction, AA) it is refused like any other action.
 LINK_SCHEMES = ("http://", "https://", "mailto:")
 ACTION_REASONS = {
     "/JavaScript": "javascript",
@@ -46,13 +47,15 @@ def _name(value) -> str | None:
     return str(value) if isinstance(value, pikepdf.Name) else None
 
 
-def _check_action(action, *, in_link: bool) -> None:
+def _check_action(action, *, clicked: bool) -> None:
     """Refuse an action (and those chained after it) unless it only moves within the document."""
     for _ in range(100):
         if not isinstance(action, pikepdf.Dictionary):
             break
         kind = _name(action.get("/S"))
-        if kind == "/URI" and in_link:
+        if kind is None:
+            break  # not an action: a tagged document's /A holds layout attributes
+        if kind == "/URI" and clicked:
             target = str(action.get("/URI", "")).strip().lower()
             if not target.startswith(LINK_SCHEMES):
                 raise Refused("uri")
@@ -63,7 +66,7 @@ def _check_action(action, *, in_link: bool) -> None:
         action = action.get("/Next")
         if isinstance(action, pikepdf.Array):
             for each in action:
-                _check_action(each, in_link=in_link)
+                _check_action(each, clicked=clicked)
             break
 
 
@@ -84,11 +87,13 @@ def _check_dictionary(dictionary) -> None:
     if names & RICH_MEDIA_NAMES or any(key.startswith("/RichMedia") for key in keys):
         raise Refused("rich_media")
     # A document may open at a page (a destination, or a GoTo action); nothing else.
-    _check_action(dictionary.get("/OpenAction"), in_link=False)
+    _check_action(dictionary.get("/OpenAction"), clicked=False)
+    # An annotation's or outline item's /A runs when clicked; an action found on its own is
+    # checked as clicked too, as what runs by itself is checked where it is referenced.
     if "/A" in keys:
-        _check_action(dictionary.get("/A"), in_link=_name(dictionary.get("/Subtype")) == "/Link")
+        _check_action(dictionary.get("/A"), clicked=True)
     if _name(dictionary.get("/Type")) == "/Action":
-        _check_action(dictionary, in_link=False)
+        _check_action(dictionary, clicked=True)
 
 
 def _walk(root) -> None:

@@ -249,8 +249,18 @@ CLEAN = {
         link(b"<</S/URI/URI(mailto:sara@example.org)>>"),
         page=b"/Annots[4 0 R 5 0 R]",
     ),
+    "a link as Chromium's “Print to PDF” writes it": raw_pdf(
+        link(b"<</Type/Action/S/URI/URI(https://example.org/)>>"), page=b"/Annots[4 0 R]"
+    ),
     "opening at its first page": raw_pdf(catalog=b"/OpenAction[3 0 R/Fit]"),
     "compressed objects": with_catalog(PageMode=pikepdf.Name.UseOutlines),
+    "tagged for screen readers, with an outline": raw_pdf(
+        b"<</Type/StructTreeRoot/K 5 0 R>>",
+        b"<</Type/StructElem/S/P/P 4 0 R/Pg 3 0 R/A<</O/Layout/Placement/Block>>>>",
+        b"<</Type/Outlines/First 7 0 R/Last 7 0 R/Count 1>>",
+        b"<</Title(Experience)/Parent 6 0 R/A<</S/GoTo/D[3 0 R/Fit]>>>>",
+        catalog=b"/StructTreeRoot 4 0 R/MarkInfo<</Marked true>>/Outlines 6 0 R",
+    ),
 }
 
 

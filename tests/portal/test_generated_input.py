@@ -57,8 +57,14 @@ def answered(response, sent, *statuses) -> bool:
     """One of `statuses`; or, when what was sent holds a NUL character, which no view can use,
     the friendly 400 page (diplomacy_portal.middleware.NullCharacterMiddleware)."""
     if response.status_code == 400 and carries_nul(sent):
-        return "The request could not be understood" in response.content.decode()
+        return is_the_400_page(response)
     return response.status_code in statuses
+
+
+def is_the_400_page(response) -> bool:
+    """The portal's 400 page, in English or in Persian (a user may have chosen it meanwhile)."""
+    html = response.content.decode()
+    return "The request could not be understood" in html or "درخواست قابل فهم نبود" in html
 
 
 def answered_in_full(response, query) -> bool:
