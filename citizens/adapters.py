@@ -1,5 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.core import context
+from django.contrib.auth.hashers import make_password
 from django.contrib.sites.shortcuts import get_current_site
 from django.utils.translation import get_language
 
@@ -18,3 +20,15 @@ class AccountAdapter(DefaultAccountAdapter):
         # A new account keeps the language it signed up in, for its pages and e-mails.
         user.preferred_language = (get_language() or "")[:2]
         return super().save_user(request, user, form, commit=commit)
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up form (ACCOUNT_FORMS), doing the same work whether or not the address
+    has an account."""
+
+    def try_save(self, request):
+        if self.account_already_exists:
+            # A new account's password is hashed, which takes most of the answer's time; hashing
+            # this one too (and keeping nothing) keeps that time from telling who is registered.
+            make_password(self.cleaned_data.get("password1"))
+        return super().try_save(request)

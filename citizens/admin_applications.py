@@ -1,6 +1,7 @@
 """The municipal staff's review queue: applications are read here and decided, never edited."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
@@ -245,7 +246,16 @@ class DiplomatApplicationAdmin(admin.ModelAdmin):
             for name, label in (("cv", _("CV (PDF)")), ("photo", _("Photo")))
             if getattr(application, name)
         ]
-        return format_html_join(" · ", '<a href="{}" target="_blank">{}</a>', links) or "—"
+        if not links:
+            return "—"
+        listed = format_html_join(" · ", '<a href="{}" target="_blank">{}</a>', links)
+        if settings.CLAMD_SOCKET:
+            return listed
+        # Checked for active content on upload (citizens/validators.py), but no virus scanner
+        # reads them: staff should know before opening one.
+        return format_html(
+            '{} <span class="text-body-secondary">({})</span>', listed, _("not scanned for viruses")
+        )
 
     def changelist_view(self, request, extra_context=None):
         # Count("*"), not Count("pk"): the status index alone answers it.

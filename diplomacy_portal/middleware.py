@@ -2,7 +2,7 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import DisallowedRedirect
+from django.core.exceptions import SuspiciousOperation
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
@@ -92,31 +92,22 @@ class PrivilegedMFAMiddleware:
         return self.get_response(request)
 
 
-class NullCharacterQueryMiddleware:
-    """Drop query parameters that carry a NUL character: no view or filter (the admin's
-    included) can use one, and PostgreSQL refuses it in any text comparison."""
+class NullCharacterMiddleware:
+    """A NUL character in the address, its query or a form answers 400 with the portal's page:
+    no view or filter (the admin's included) can use one, and PostgreSQL refuses it in any text
+    (a calendar feed's token, a search)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        tainted = request.method in ("GET", "HEAD") and any(
-            "\x00" in key or any("\x00" in value for value in values)
-            for key, values in request.GET.lists()
-        )
-        if tainted:
-            clean = request.GET.copy()
-            for key in list(clean):
-                values = [value for value in clean.getlist(key) if "\x00" not in value]
-                if "\x00" in key or not values:
-                    del clean[key]
-                else:
-                    clean.setlist(key, values)
-            query = clean.urlencode()
-            try:
-                response = redirect(request.path + ("?" + query if query else ""))
-            except DisallowedRedirect as exc:  # longer than Django redirects to
-                return bad_request(request, exc)
-            messages.warning(request, _("Part of the address was not valid and was ignored."))
-            return response
+        sent = [request.path_info, *_keys_and_values(request.GET)]
+        if request.method == "POST":
+            sent += _keys_and_values(request.POST)
+        if any("\x00" in text for text in sent):
+            return bad_request(request, SuspiciousOperation("NUL character in the request"))
         return self.get_response(request)
+
+
+def _keys_and_values(data) -> list[str]:
+    return [text for key, values in data.lists() for text in (key, *values)]

@@ -59,7 +59,7 @@ MIDDLEWARE = [
     "diplomacy_portal.middleware.UserLanguageMiddleware",
     "diplomacy_portal.middleware.PrivilegedSessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "diplomacy_portal.middleware.NullCharacterQueryMiddleware",
+    "diplomacy_portal.middleware.NullCharacterMiddleware",
     "diplomacy_portal.middleware.PrivilegedMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -175,6 +175,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_ADAPTER = "citizens.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "citizens.adapters.SignupForm"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # Where staff, officials and coordinators must have set up two-factor authentication.
 MFA_REQUIRED_PATHS = ("/admin/", "/dashboard/")
@@ -203,6 +204,16 @@ HOME_CITY = {
 # Applicants must be adults; documents are kept small.
 MINIMUM_APPLICANT_AGE = env.int("MINIMUM_APPLICANT_AGE", default=18)
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
+# A CV is read as a PDF reader would (citizens/pdf_inspection.py) within these limits: more pages
+# or parts, or more bytes once its streams are expanded, and it is refused; so is one whose
+# check takes longer than this many seconds.
+PDF_MAX_PAGES = env.int("PDF_MAX_PAGES", default=50)
+PDF_MAX_OBJECTS = env.int("PDF_MAX_OBJECTS", default=20_000)
+PDF_MAX_DECODED_BYTES = env.int("PDF_MAX_DECODED_BYTES", default=256 * 1024 * 1024)
+PDF_INSPECTION_SECONDS = env.int("PDF_INSPECTION_SECONDS", default=20)
+# ClamAV's daemon, when there is one: the path of its Unix socket. Uploads are refused while it
+# does not answer; unset, nothing is scanned and the admin's document view says so.
+CLAMD_SOCKET = env.str("CLAMD_SOCKET", default="")
 # Meeting invitations go out in chunks, each over a few SMTP connections side by side;
 # reminders come this many hours before a meeting; an e-mail's RSVP link works for this many
 # days after it was sent.
@@ -327,6 +338,7 @@ if SESSION_COOKIE_SECURE:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     LANGUAGE_COOKIE_NAME = "__Host-language"
+    MESSAGE_STORAGE = "diplomacy_portal.message_storage.HostFallbackStorage"
 # Staff, officials and coordinators are signed out after this long without a request.
 PRIVILEGED_SESSION_IDLE_SECONDS = env.int("PRIVILEGED_SESSION_IDLE_SECONDS", default=30 * 60)
 X_FRAME_OPTIONS = "DENY"

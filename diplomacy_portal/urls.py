@@ -10,6 +10,8 @@ admin.site.site_title = _("Citizen Diplomat Portal")
 # Staff sign in like everyone else, with allauth's verification, rate limits and 2FA.
 admin.site.login = secure_admin_login(admin.site.login)
 
+handler500 = "diplomacy_portal.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

@@ -1,4 +1,5 @@
 import logging
+<<<<<<< HEAD
 import uuid
 
 from django.conf import settings
@@ -7,8 +8,17 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+=======
+import sys
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+>>>>>>> h6-pdf
 from django.utils.translation import check_for_language, get_language
-from django.views import i18n
+from django.views import defaults, i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from kombu import Connection
@@ -40,6 +50,20 @@ def home(request):
 def csrf_failure(request, reason=""):
     """A form refused for its missing or stale CSRF token, explained (CSRF_FAILURE_VIEW)."""
     return render(request, "403_csrf.html", status=403)
+
+
+# A database restart or failover takes seconds; browsers and proxies may try again after this.
+DATABASE_RETRY_AFTER_SECONDS = 30
+
+
+def server_error(request):
+    """The 500 page (handler500); 503 with Retry-After while the database cannot be reached."""
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        # Rendered without the request's context: its processors would ask the database.
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+        return response
+    return defaults.server_error(request)
 
 
 @require_POST

@@ -161,10 +161,21 @@ def development_environment() -> dict[str, str]:
 
 
 def manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], env=env, check=True, cwd=ROOT)
+    command = subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], env=env, cwd=ROOT)
+    if command.returncode:
+        sys.exit(command.returncode)  # the command has said why; no traceback of ours
 
 
 def run() -> int:
+    import environ
+
+    if not environ.Env().bool("DEBUG", default=True):
+        print(
+            "`make run` is the development server and loads the demo accounts: unset DEBUG or set "
+            "DEBUG=true (production runs gunicorn; see the README).",
+            file=sys.stderr,
+        )
+        return 2
     env = development_environment()
     ensure_database(env["DATABASE_URL"])
     manage(env, "migrate", "--no-input")

@@ -3,6 +3,7 @@ import io
 from decimal import Decimal
 
 import factory
+import pikepdf
 from allauth.account.models import EmailAddress
 from allauth.mfa import app_settings
 from allauth.mfa.totp.internal.auth import (
@@ -109,11 +110,12 @@ class SisterCityFactory(factory.django.DjangoModelFactory):
 
 
 def pdf_bytes() -> bytes:
-    """A small, valid PDF document."""
-    return (
-        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-    )
+    """A small, valid PDF document: one blank page."""
+    buffer = io.BytesIO()
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        pdf.save(buffer)
+    return buffer.getvalue()
 
 
 def image_bytes(image_format: str = "PNG") -> bytes:

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from diplomacy_portal.urls import handler500  # noqa: F401 (the portal's error pages)
 from diplomacy_portal.urls import urlpatterns as portal_urlpatterns
 
 

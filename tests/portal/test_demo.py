@@ -1,3 +1,4 @@
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -84,10 +85,25 @@ def test_every_demo_city_has_a_description_in_both_languages_and_some_have_conta
 def test_the_demo_refuses_to_load_in_production(settings):
     settings.DEBUG = False
 
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="set DEBUG=true, or pass --allow-production"):
         call_command("load_demo")
 
     assert not User.objects.exists()
+
+
+def test_make_run_with_debug_off_says_what_to_do_in_one_line_without_a_traceback():
+    env = {**os.environ, "DEBUG": "false"}
+
+    result = subprocess.run(
+        [sys.executable, "scripts/dev.py", "run"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.stderr.splitlines() == [
+        "`make run` is the development server and loads the demo accounts: unset DEBUG or set "
+        "DEBUG=true (production runs gunicorn; see the README)."
+    ]
 
 
 @pytest.mark.django_db

@@ -198,7 +198,10 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, allow_production, **options):
         if not settings.DEBUG and not allow_production:
-            raise CommandError("Refusing to load demo accounts with DEBUG off.")
+            raise CommandError(
+                "Refusing to load demo accounts (they share a known password) with DEBUG off: "
+                "for development set DEBUG=true, or pass --allow-production to load them anyway."
+            )
         import_sister_cities()
         for slug, (status, fields) in DEMO_CITY_PROFILES.items():
             SisterCity.objects.filter(slug=slug).update(status=status, cooperation_fields=fields)
