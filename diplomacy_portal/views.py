@@ -1,22 +1,14 @@
 import logging
-<<<<<<< HEAD
+import sys
 import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
-from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.template.loader import render_to_string
-=======
-import sys
-
-from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
->>>>>>> h6-pdf
+from django.template.loader import render_to_string
 from django.utils.translation import check_for_language, get_language
 from django.views import defaults, i18n
 from django.views.decorators.cache import never_cache
