@@ -132,6 +132,7 @@ class PrivilegedMFAMiddleware:
             and match.view_name == "mfa_activate_totp"
             and request.method == "POST"
             and response.status_code == 302
+            and response["Location"] in (reverse("mfa_view_recovery_codes"), reverse("mfa_index"))
             and GOING_TO in request.session
         ):
             # Set up: one code confirms this sign-in, then on to the page they asked for.
