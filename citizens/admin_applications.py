@@ -242,7 +242,7 @@ class DiplomatApplicationAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("documents"))
     def documents(self, application):
         links = [
-            (reverse("citizens:application-document", args=[application.pk, name]), label)
+            (reverse("citizens:application-document", args=[application.public_id, name]), label)
             for name, label in (("cv", _("CV (PDF)")), ("photo", _("Photo")))
             if getattr(application, name)
         ]

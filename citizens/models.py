@@ -292,6 +292,10 @@ class DiplomatApplication(ChoiceLabels, models.Model):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(200)],
     )
+    # Documents are addressed by this, not the primary key: their addresses cannot be guessed.
+    public_id = models.UUIDField(
+        _("documents' address"), default=uuid.uuid4, unique=True, editable=False
+    )
     cv = models.FileField(_("CV (PDF)"), upload_to=upload_cv, blank=True, max_length=200)
     photo = models.FileField(_("photo"), upload_to=upload_photo, blank=True, max_length=200)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -13,7 +13,7 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read/", views.inbox_read, name="inbox-read"),
     path(
-        "applications/<int:pk>/documents/<str:document>/",
+        "applications/<uuid:public_id>/documents/<str:document>/",
         views.application_document,
         name="application-document",
     ),

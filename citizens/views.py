@@ -1,4 +1,5 @@
 import json
+import uuid
 from pathlib import Path
 
 from django.conf import settings
@@ -160,9 +161,9 @@ def inbox_read(request):
 
 @never_cache
 @login_required
-def application_document(request, pk: int, document: str):
+def application_document(request, public_id: uuid.UUID, document: str):
     """A document of an application, for its applicant and for staff who review."""
-    application = get_object_or_404(DiplomatApplication, pk=pk)
+    application = get_object_or_404(DiplomatApplication, public_id=public_id)
     allowed = application.user_id == request.user.pk or request.user.has_perm(
         "citizens.view_diplomatapplication"
     )

@@ -1,5 +1,7 @@
 import time
+from urllib.parse import urlencode
 
+from allauth.account.authentication import get_authentication_records
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation
@@ -65,31 +67,110 @@ class PrivilegedSessionTimeoutMiddleware:
         return self.get_response(request)
 
 
+# What a role holder may open before signing in with the second factor: what anyone may see,
+# their own account, and allauth's pages (signing in and out, setting up the authenticator,
+# named "account_..." and "mfa_..."). Every other page, a new one included, asks for it first.
+OPEN_BEFORE_SECOND_FACTOR = frozenset(
+    {
+        "home",
+        "healthz",
+        "livez",
+        "set_language",
+        "sistercities:city-list",
+        "sistercities:city-detail",
+        "initiatives:initiative-list",
+        "initiatives:rsvp",
+        "initiatives:calendar-feed",
+        "citizens:application-form",
+        "citizens:me",
+        "citizens:application-withdraw",
+        "citizens:data-export",
+        "citizens:account-delete",
+        "citizens:inbox",
+        "citizens:inbox-read",
+    }
+)
+ALLAUTH_URL_NAMES = ("account_", "mfa_")
+# Where a role holder sent to set up an authenticator was going.
+GOING_TO = "two_factor_going_to"
+
+
+def signed_in_with_second_factor(request) -> bool:
+    """Whether this session's sign-in included an authenticator's code, as allauth records it."""
+    records = get_authentication_records(request, request.user)
+    return any(record.get("method") == "mfa" for record in records)
+
+
+def needs_second_factor(request) -> bool:
+    user = request.user
+    if not (user.is_authenticated and is_privileged(user)):
+        return False
+    name = request.resolver_match.view_name
+    if name in OPEN_BEFORE_SECOND_FACTOR or name.startswith(ALLAUTH_URL_NAMES):
+        return False
+    return not signed_in_with_second_factor(request)
+
+
+def _with_next(url_name: str, going_to: str | None) -> str:
+    url = reverse(url_name)
+    return f"{url}?{urlencode({'next': going_to})}" if going_to else url
+
+
 class PrivilegedMFAMiddleware:
-    """Staff, officials and coordinators use the admin and the dashboards only once they have
-    two-factor authentication (an authenticator app) set up; allauth has no switch for this."""
+    """Staff, officials and coordinators see other people's data and act for the city only in
+    a session signed in with the second factor; allauth has no switch for this. One without
+    an authenticator is sent to set one up, then back to where they were going."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
+        response = self.get_response(request)
+        match = request.resolver_match
         if (
-            request.path.startswith(settings.MFA_REQUIRED_PATHS)
-            and user is not None
-            and user.is_authenticated
-            and is_privileged(user)
-            and not has_totp(user)
+            match is not None
+            and match.view_name == "mfa_activate_totp"
+            and request.method == "POST"
+            and response.status_code == 302
+            and response["Location"] in (reverse("mfa_view_recovery_codes"), reverse("mfa_index"))
+            and GOING_TO in request.session
         ):
+            # Set up: one code confirms this sign-in, then on to the page they asked for.
+            going_to = request.session.pop(GOING_TO)
+            messages.info(
+                request,
+                _(
+                    "Enter your authenticator's code once more to continue. Your recovery "
+                    "codes are on the two-factor authentication page: keep them safe."
+                ),
+            )
+            return redirect(_with_next("mfa_reauthenticate", going_to))
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not needs_second_factor(request):
+            return None
+        # A form's target cannot be opened again by a link: after a POST, they start afresh.
+        going_to = request.get_full_path() if request.method in ("GET", "HEAD") else None
+        if has_totp(request.user):
             messages.warning(
                 request,
                 _(
-                    "Set up two-factor authentication first: the administration and the "
-                    "dashboards need it."
+                    "Enter your authenticator's code first: other people's data and the "
+                    "programme's tools need a sign-in with two-factor authentication."
                 ),
             )
-            return redirect(reverse("mfa_activate_totp"))
-        return self.get_response(request)
+            return redirect(_with_next("mfa_reauthenticate", going_to))
+        messages.warning(
+            request,
+            _(
+                "Set up two-factor authentication first: other people's data and the "
+                "programme's tools need it."
+            ),
+        )
+        if going_to:
+            request.session[GOING_TO] = going_to
+        return redirect(_with_next("mfa_activate_totp", going_to))
 
 
 class NullCharacterMiddleware:

@@ -177,8 +177,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_ADAPTER = "citizens.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "citizens.adapters.SignupForm"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-# Where staff, officials and coordinators must have set up two-factor authentication.
-MFA_REQUIRED_PATHS = ("/admin/", "/dashboard/")
+# Staff, officials and coordinators need a sign-in with two-factor authentication for every
+# page but public ones and their own account: diplomacy_portal.middleware, PrivilegedMFA...
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Citizen Diplomat Portal")
 
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")

@@ -7,6 +7,7 @@ from citizens import session_cache
 from diplomacy_portal.celery import app as celery_app
 
 from .factories import SisterCityFactory, UserFactory
+from .helpers import SignedInClient
 from .processes import collect_static, service_env, start_worker
 from .smtp import SMTPServer
 
@@ -25,6 +26,12 @@ def _no_session_listener_left(django_db_setup):
     left open, it would keep the test database from being dropped at the end."""
     yield
     session_cache.cache.close()
+
+
+@pytest.fixture
+def client():
+    """A browser whose force_login includes the second factor for those who have one."""
+    return SignedInClient()
 
 
 @pytest.fixture

@@ -181,6 +181,14 @@ def decide_application(
         raise ApplicationError(_("You may not decide applications."))
     if application.user_id == reviewer.pk:
         raise ApplicationError(_("Nobody decides their own application."))
+    # Only a submitted application is decided, whatever TRANSITIONS says: a decision on a draft
+    # or a withdrawn one would reach the applicant and make them a diplomat unasked.
+    application = DiplomatApplication.objects.select_for_update().get(pk=application.pk)
+    if application.status != Status.SUBMITTED:
+        raise ApplicationError(
+            _("This application is %(status)s; it cannot be changed that way now.")
+            % {"status": application.get_status_display().lower()}
+        )
     application = _move(
         application=application,
         action=decision,

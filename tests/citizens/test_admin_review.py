@@ -97,8 +97,8 @@ def test_the_application_page_shows_everything_documents_and_history(staff_clien
         "I restore historic houses",
     ]:
         assert shown in html
-    assert f"/applications/{application.pk}/documents/cv/" in html
-    assert f"/applications/{application.pk}/documents/photo/" in html
+    assert f"/applications/{application.public_id}/documents/cv/" in html
+    assert f"/applications/{application.public_id}/documents/photo/" in html
     assert "Status history" in html
     for decision in ("approve", "reject", "request_changes"):
         assert f"/decide/{decision}/" in html

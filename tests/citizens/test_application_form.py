@@ -268,7 +268,7 @@ def test_stored_documents_are_linked_through_the_portal_never_their_storage(clie
 
     html = client.get(APPLY).content.decode()
 
-    assert reverse("citizens:application-document", args=[application.pk, "cv"]) in html
+    assert reverse("citizens:application-document", args=[application.public_id, "cv"]) in html
     assert "/media/" not in html
 
 

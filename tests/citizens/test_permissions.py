@@ -10,16 +10,17 @@ ADMIN_LOGIN = "admin-login"
 
 ROLES = ["anonymous", "applicant", "other_citizen", "staff", "official"]
 
-# url (with {pk}: the applicant's application), then the expected answer per role above.
+# url ({pk}: the applicant's application; {documents}: its documents' id), then the expected
+# answer per role above.
 TABLE = [
     ("/apply/", [LOGIN, 302, 200, 200, 200]),
     ("/me/", [LOGIN, 200, 200, 200, 200]),
     ("/me/export/", [LOGIN, 200, 200, 200, 200]),
     ("/me/delete/", [LOGIN, 200, 200, 200, 200]),
     ("/inbox/", [LOGIN, 200, 200, 200, 200]),
-    ("/applications/{pk}/documents/cv/", [LOGIN, 200, 404, 200, 404]),
-    ("/applications/{pk}/documents/photo/", [LOGIN, 200, 404, 200, 404]),
-    ("/applications/{pk}/documents/passport/", [LOGIN, 404, 404, 404, 404]),
+    ("/applications/{documents}/documents/cv/", [LOGIN, 200, 404, 200, 404]),
+    ("/applications/{documents}/documents/photo/", [LOGIN, 200, 404, 200, 404]),
+    ("/applications/{documents}/documents/passport/", [LOGIN, 404, 404, 404, 404]),
     (
         "/admin/citizens/diplomatapplication/",
         [ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200, ADMIN_LOGIN],
@@ -54,7 +55,7 @@ def test_each_role_gets_what_it_should(client, people, url, expected):
         client.logout()
         if users[role]:
             client.force_login(users[role])
-        response = client.get(url.format(pk=application.pk))
+        response = client.get(url.format(pk=application.pk, documents=application.public_id))
         if answer == LOGIN:
             assert response.status_code == 302, role
             assert response["Location"].startswith("/accounts/login/"), role
@@ -69,7 +70,7 @@ def test_a_document_is_served_as_a_sandboxed_private_download(client, people):
     application, users = people
     client.force_login(users["staff"])
 
-    response = client.get(f"/applications/{application.pk}/documents/cv/")
+    response = client.get(f"/applications/{application.public_id}/documents/cv/")
 
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
     assert response["Content-Type"] == "application/pdf"

@@ -63,7 +63,7 @@ def test_an_official_without_two_factor_sets_it_up_first(client):
 
     response = client.get("/dashboard/")
 
-    assert response["Location"] == "/accounts/2fa/totp/activate/"
+    assert response["Location"] == "/accounts/2fa/totp/activate/?next=%2Fdashboard%2F"
 
 
 def test_unknown_tables_and_formats_are_not_found(client):

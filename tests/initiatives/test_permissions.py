@@ -6,7 +6,7 @@ import pytest
 from citizens.roles import CITY_OFFICIALS
 from initiatives.models import CalendarFeed, Membership
 from initiatives.tokens import rsvp_token
-from tests.factories import UserFactory
+from tests.factories import SisterCityFactory, UserFactory
 
 from .factories import InitiativeFactory, MeetingFactory, coordinator, diplomat, invitation, staff
 
@@ -25,7 +25,8 @@ ROLES = [
     "official",
 ]
 
-# method, url ({slug}, {meeting}, {membership}, {token}, {feed}), then the answer per role above.
+# method, url ({slug}, {meeting}, {city_meeting}, {membership}, {token}, {feed}), then the answer
+# per role above.
 TABLE = [
     ("get", "/initiatives/", [200] * 8),
     ("get", "/initiatives/{slug}/", [200] * 8),
@@ -52,6 +53,20 @@ TABLE = [
     ("post", "/meetings/{meeting}/rsvp/", [LOGIN, 404, 302, 404, 404, 404, 404, 404]),
     ("post", "/meetings/{meeting}/cancel/", [LOGIN, 403, 403, 403, 302, 404, 302, 403]),
     ("get", "/meetings/999999/", [LOGIN] + [404] * 7),
+    # A meeting held directly with a city (no initiative) is its organiser's, the coordinator's
+    # here; the other diplomat is invited to it. Whoever may never schedule is refused first
+    # (403), another coordinator finds no such meeting (404).
+    ("get", "/meetings/{city_meeting}/", [LOGIN, 404, 404, 200, 200, 404, 200, 404]),
+    ("get", "/meetings/{city_meeting}/edit/", [LOGIN, 403, 403, 403, 200, 404, 200, 403]),
+    (
+        "get",
+        "/meetings/{city_meeting}/invitees.csv",
+        [LOGIN, 403, 403, 403, 200, 404, 200, 403],
+    ),
+    ("post", "/meetings/{city_meeting}/invite/", [LOGIN, 403, 403, 403, 302, 404, 302, 403]),
+    ("post", "/meetings/{city_meeting}/rsvp/", [LOGIN, 404, 404, 302, 404, 404, 404, 404]),
+    ("post", "/meetings/{city_meeting}/cancel/", [LOGIN, 403, 403, 403, 302, 404, 302, 403]),
+    ("get", "/meetings/999999/edit/", [LOGIN, 403, 403, 403, 404, 404, 404, 403]),
     # The RSVP link and the calendar feed are their own key: whoever holds them may use them.
     ("get", "/rsvp/{token}/", [200] * 8),
     ("get", "/rsvp/not-a-token/", [400] * 8),
@@ -79,11 +94,14 @@ def world(db):
     meeting = MeetingFactory(initiative=initiative)
     invited = invitation(meeting, reza)
     feed = CalendarFeed.objects.create(user=reza, token="feed-token-of-reza-0123456789")
+    ali = diplomat("ali@example.org")
+    city_meeting = MeetingFactory(initiative=None, city=SisterCityFactory(), organiser=neda)
+    invitation(city_meeting, ali)
     users = {
         "anonymous": None,
         "citizen": UserFactory(email="citizen@example.org"),
         "member": reza,
-        "other_diplomat": diplomat("ali@example.org"),
+        "other_diplomat": ali,
         "coordinator": neda,
         "other_coordinator": coordinator("other@example.org"),
         "staff": staff(),
@@ -93,6 +111,7 @@ def world(db):
         "slug": initiative.slug,
         "initiative": initiative.pk,
         "meeting": meeting.pk,
+        "city_meeting": city_meeting.pk,
         "membership": membership.pk,
         "token": rsvp_token(invited),
         "feed": feed.token,
@@ -143,3 +162,17 @@ def test_the_public_initiative_page_shows_no_personal_data_of_members(client, wo
     assert member.email not in html
     assert member.last_name not in html
     assert ">1<" in html  # the members count
+
+
+def test_only_the_organiser_of_a_city_meeting_sees_whom_it_invited(client, world):
+    keys, users = world
+    page = f"/meetings/{keys['city_meeting']}/"
+    csv = f"/meetings/{keys['city_meeting']}/invitees.csv"
+
+    client.force_login(users["other_diplomat"])
+    invitee_sees = client.get(page).content.decode()
+    client.force_login(users["coordinator"])
+    organiser_sees = client.get(page).content.decode()
+
+    assert csv not in invitee_sees
+    assert csv in organiser_sees and "ali@example.org" in organiser_sees

@@ -4,6 +4,10 @@ entry fails the suite.
 The portal's rules: anonymous visitors are sent to sign in; a page of a role one does not have
 answers 403; someone else's object answers 404 (it may as well not exist). The admin answers in
 its own ways where Django decides (a missing object is a redirect to the admin's index).
+
+Staff, officials and coordinators are signed in here with their authenticator's code too, except
+the last three roles: they have no authenticator, and every page but the public ones and their
+own account's sends them to set one up (SET_UP) before anything else is checked.
 """
 
 from dataclasses import dataclass, field
@@ -22,6 +26,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from citizens.auth import has_totp
 from citizens.models import Notification, OutgoingEmail
 from citizens.roles import CITY_OFFICIALS, MUNICIPAL_STAFF
 from initiatives.models import Membership
@@ -29,6 +34,7 @@ from initiatives.services import feeds
 from initiatives.tokens import rsvp_token
 from sistercities.models import ContactLog
 from tests.factories import SisterCityFactory, UserFactory, application_in, reviewer
+from tests.helpers import complete_second_factor
 from tests.initiatives.factories import (
     InitiativeFactory,
     MeetingFactory,
@@ -48,11 +54,16 @@ ROLES = (
     "official",
     "coordinator",
     "superuser",
+    "staff_without_2fa",  # municipal staff, as the reviewer
+    "official_without_2fa",
+    "coordinator_without_2fa",
 )
 
 L = "login"  # a redirect to /accounts/login/?next=<this very URL>
 HOME = "/"  # a redirect home (allauth's answer to a signed-in visitor of sign-in pages)
 ADMIN = "/admin/"  # the admin's answer for an object it does not show this user
+SET_UP = "/accounts/2fa/totp/activate/"  # set up an authenticator first, then come back
+NO_2FA = (SET_UP,) * 3  # what the role holders without an authenticator get on most pages
 
 
 @dataclass(frozen=True)
@@ -83,10 +94,18 @@ def signed_in(outcome):
     return (L, L, *(outcome,) * (len(ROLES) - 2))
 
 
+def guarded(*outcomes):
+    """A page that needs the second factor: `outcomes` for the first ten roles, and the three
+    role holders without an authenticator are sent to set one up."""
+    return (*outcomes, *NO_2FA)
+
+
 def admin(url, staff, reviewer, coordinator, superuser, method="get"):
     """An admin page: those who are not staff are refused (anonymous sent to sign in), and
     these four get what is given."""
-    return Check(method, url, (L, L, 403, 403, 403, staff, reviewer, 403, coordinator, superuser))
+    return Check(
+        method, url, guarded(L, L, 403, 403, 403, staff, reviewer, 403, coordinator, superuser)
+    )
 
 
 def admin_model(model, obj, *, changelist, add, change, delete, history):
@@ -108,7 +127,7 @@ def admin_model(model, obj, *, changelist, add, change, delete, history):
 def dashboards(outcome):
     """Anonymous sent to sign in; the reviewer (municipal staff), the official and the superuser
     get `outcome`; everyone else 403."""
-    return (L, L, 403, 403, 403, 403, outcome, outcome, 403, outcome)
+    return guarded(L, L, 403, 403, 403, 403, outcome, outcome, 403, outcome)
 
 
 NONE = (403, 403, 403, 200)  # staff (no role), reviewer, coordinator, superuser
@@ -122,6 +141,7 @@ MEMBERS, OTHER_MEMBERS = (
     "/initiatives/{other_initiative}/members/",
 )
 MT, OTHER_MT = "/meetings/{meeting}/", "/meetings/{other_meeting}/"
+CMT, OTHER_CMT = "/meetings/{city_meeting}/", "/meetings/{other_city_meeting}/"
 
 PORTAL = {
     "": [get("/", *everyone(200))],
@@ -153,14 +173,14 @@ PORTAL = {
         # The engaged diplomats by name are for the municipal staff only.
         get(
             "/dashboard/cities/{city}/tables/diplomats.xlsx",
-            *(L, L, 403, 403, 403, 403, 200, 404, 403, 200),
+            *guarded(L, L, 403, 403, 403, 403, 200, 404, 403, 200),
         ),
     ],
     # An application is one's own: citizen A's is submitted, so its form is closed to her.
-    "apply/": [get("/apply/", L, L, "/me/", 200, "/me/", 200, 200, 200, 200, 200)],
+    "apply/": [get("/apply/", L, L, "/me/", 200, "/me/", *(200,) * 8)],
     "me/": [get("/me/", *signed_in(200))],
     "me/withdraw/": [
-        post("/me/withdraw/", L, L, "/me/", 404, "/me/", 404, 404, 404, 404, 404),
+        post("/me/withdraw/", L, L, "/me/", 404, "/me/", *(404,) * 8),
     ],
     "me/export/": [get("/me/export/", *signed_in(200))],
     "me/delete/": [
@@ -169,105 +189,161 @@ PORTAL = {
     ],
     "inbox/": [get("/inbox/", *signed_in(200))],
     "inbox/read/": [post("/inbox/read/", *signed_in("/inbox/"))],
-    "applications/<int:pk>/documents/<str:document>/": [
+    # An applicant's documents, by their random id: for the applicant and the municipal staff.
+    "applications/<uuid:public_id>/documents/<str:document>/": [
         get(
-            "/applications/{application}/documents/cv/",
-            *(L, L, 200, 404, 404, 404, 200, 404, 404, 200),
+            "/applications/{documents}/documents/cv/",
+            *guarded(L, L, 200, 404, 404, 404, 200, 404, 404, 200),
         ),
         get(
-            "/applications/{application}/documents/photo/",
-            *(L, L, 200, 404, 404, 404, 200, 404, 404, 200),
+            "/applications/{documents}/documents/photo/",
+            *guarded(L, L, 200, 404, 404, 404, 200, 404, 404, 200),
         ),
-        get("/applications/{application}/documents/passport/", *signed_in(404)),
-        get("/applications/999999/documents/cv/", *signed_in(404)),
+        get("/applications/{documents}/documents/passport/", *guarded(L, L, *(404,) * 8)),
+        get(
+            "/applications/00000000-0000-4000-8000-000000000000/documents/cv/",
+            *guarded(L, L, *(404,) * 8),
+        ),
+        # The application's number, as documents were addressed before, opens nothing.
+        get("/applications/{application}/documents/cv/", *everyone(404)),
     ],
     "initiatives/": [get("/initiatives/", *everyone(200))],
     "initiatives/<slug:slug>/": [
-        get("/initiatives/{initiative}/", *everyone(200)),
-        get("/initiatives/no-such-thing/", *everyone(404)),
+        get("/initiatives/{initiative}/", *guarded(*(200,) * 10)),
+        get("/initiatives/no-such-thing/", *guarded(*(404,) * 10)),
     ],
     # Anyone signed in may ask (the answer explains who may join) or leave.
     "initiatives/<slug:slug>/join/": [
-        post("/initiatives/{initiative}/join/", *signed_in("/initiatives/{initiative}/")),
+        post(
+            "/initiatives/{initiative}/join/", *guarded(L, L, *("/initiatives/{initiative}/",) * 8)
+        ),
     ],
     "initiatives/<slug:slug>/leave/": [
-        post("/initiatives/{initiative}/leave/", *signed_in("/initiatives/{initiative}/")),
+        post(
+            "/initiatives/{initiative}/leave/", *guarded(L, L, *("/initiatives/{initiative}/",) * 8)
+        ),
     ],
     "initiatives/<slug:slug>/members/": [
         get(
             "/initiatives/{initiative}/members/",
-            *(L, L, 403, 403, 403, 403, 200, 403, 200, 200),
+            *guarded(L, L, 403, 403, 403, 403, 200, 403, 200, 200),
         ),
         # Another coordinator's initiative.
         get(
             "/initiatives/{other_initiative}/members/",
-            *(L, L, 403, 403, 403, 403, 200, 403, 404, 200),
+            *guarded(L, L, 403, 403, 403, 403, 200, 403, 404, 200),
         ),
     ],
     "initiatives/<slug:slug>/members/<int:pk>/<str:decision>/": [
         post(
             "/initiatives/{initiative}/members/{request}/accept/",
-            *(L, L, 403, 403, 403, 403, MEMBERS, 403, MEMBERS, MEMBERS),
+            *guarded(L, L, 403, 403, 403, 403, MEMBERS, 403, MEMBERS, MEMBERS),
         ),
         post(
             "/initiatives/{initiative}/members/{request}/promote/",
-            *(L, L, 403, 403, 403, 403, 404, 403, 404, 404),
+            *guarded(L, L, 403, 403, 403, 403, 404, 403, 404, 404),
         ),
         post(
             "/initiatives/{other_initiative}/members/{other_request}/accept/",
-            *(L, L, 403, 403, 403, 403, OTHER_MEMBERS, 403, 404, OTHER_MEMBERS),
+            *guarded(L, L, 403, 403, 403, 403, OTHER_MEMBERS, 403, 404, OTHER_MEMBERS),
         ),
     ],
     "meetings/new/": [
-        get("/meetings/new/", *(L, L, 403, 403, 403, 403, 200, 403, 200, 200)),
+        get("/meetings/new/", *guarded(L, L, 403, 403, 403, 403, 200, 403, 200, 200)),
         get(
             "/meetings/new/?initiative={other_initiative}",
-            *(L, L, 403, 403, 403, 403, 200, 403, 404, 200),
+            *guarded(L, L, 403, 403, 403, 403, 200, 403, 404, 200),
         ),
     ],
     # A meeting is seen by its organisers and its invitees only.
     "meetings/<int:pk>/": [
-        get("/meetings/{meeting}/", *(L, L, 404, 404, 200, 404, 200, 404, 200, 200)),
-        get("/meetings/{other_meeting}/", *(L, L, 404, 404, 404, 404, 200, 404, 404, 200)),
+        get("/meetings/{meeting}/", *guarded(L, L, 404, 404, 200, 404, 200, 404, 200, 200)),
+        get("/meetings/{other_meeting}/", *guarded(L, L, 404, 404, 404, 404, 200, 404, 404, 200)),
+        # Held directly with a city: the coordinator's own, and another coordinator's.
+        get("/meetings/{city_meeting}/", *guarded(L, L, 404, 404, 404, 404, 200, 404, 200, 200)),
+        get(
+            "/meetings/{other_city_meeting}/",
+            *guarded(L, L, 404, 404, 404, 404, 200, 404, 404, 200),
+        ),
+        get("/meetings/999999/", *guarded(L, L, *(404,) * 8)),
     ],
     "meetings/<int:pk>/edit/": [
-        get("/meetings/{meeting}/edit/", *(L, L, 403, 403, 403, 403, 200, 403, 200, 200)),
+        get("/meetings/{meeting}/edit/", *guarded(L, L, 403, 403, 403, 403, 200, 403, 200, 200)),
         get(
             "/meetings/{other_meeting}/edit/",
-            *(L, L, 403, 403, 403, 403, 200, 403, 404, 200),
+            *guarded(L, L, 403, 403, 403, 403, 200, 403, 404, 200),
         ),
+        get(
+            "/meetings/{city_meeting}/edit/",
+            *guarded(L, L, 403, 403, 403, 403, 200, 403, 200, 200),
+        ),
+        get(
+            "/meetings/{other_city_meeting}/edit/",
+            *guarded(L, L, 403, 403, 403, 403, 200, 403, 404, 200),
+        ),
+        # Who may never schedule is refused before the meeting is looked up.
+        get("/meetings/999999/edit/", *guarded(L, L, 403, 403, 403, 403, 404, 403, 404, 404)),
     ],
     "meetings/<int:pk>/cancel/": [
-        post("/meetings/{meeting}/cancel/", *(L, L, 403, 403, 403, 403, MT, 403, MT, MT)),
+        post("/meetings/{meeting}/cancel/", *guarded(L, L, 403, 403, 403, 403, MT, 403, MT, MT)),
         post(
             "/meetings/{other_meeting}/cancel/",
-            *(L, L, 403, 403, 403, 403, OTHER_MT, 403, 404, OTHER_MT),
+            *guarded(L, L, 403, 403, 403, 403, OTHER_MT, 403, 404, OTHER_MT),
+        ),
+        post(
+            "/meetings/{city_meeting}/cancel/",
+            *guarded(L, L, 403, 403, 403, 403, CMT, 403, CMT, CMT),
+        ),
+        post(
+            "/meetings/{other_city_meeting}/cancel/",
+            *guarded(L, L, 403, 403, 403, 403, OTHER_CMT, 403, 404, OTHER_CMT),
         ),
     ],
     "meetings/<int:pk>/invite/": [
         post(
             "/meetings/{meeting}/invite/",
-            *(L, L, 403, 403, 403, 403, MT, 403, MT, MT),
+            *guarded(L, L, 403, 403, 403, 403, MT, 403, MT, MT),
             mode="members",
         ),
         post(
             "/meetings/{other_meeting}/invite/",
-            *(L, L, 403, 403, 403, 403, OTHER_MT, 403, 404, OTHER_MT),
+            *guarded(L, L, 403, 403, 403, 403, OTHER_MT, 403, 404, OTHER_MT),
+            mode="members",
+        ),
+        post(
+            "/meetings/{city_meeting}/invite/",
+            *guarded(L, L, 403, 403, 403, 403, CMT, 403, CMT, CMT),
+            mode="members",
+        ),
+        post(
+            "/meetings/{other_city_meeting}/invite/",
+            *guarded(L, L, 403, 403, 403, 403, OTHER_CMT, 403, 404, OTHER_CMT),
             mode="members",
         ),
     ],
     "meetings/<int:pk>/invitees.csv": [
-        get("/meetings/{meeting}/invitees.csv", *(L, L, 403, 403, 403, 403, 200, 403, 200, 200)),
+        get(
+            "/meetings/{meeting}/invitees.csv",
+            *guarded(L, L, 403, 403, 403, 403, 200, 403, 200, 200),
+        ),
         get(
             "/meetings/{other_meeting}/invitees.csv",
-            *(L, L, 403, 403, 403, 403, 200, 403, 404, 200),
+            *guarded(L, L, 403, 403, 403, 403, 200, 403, 404, 200),
+        ),
+        get(
+            "/meetings/{city_meeting}/invitees.csv",
+            *guarded(L, L, 403, 403, 403, 403, 200, 403, 200, 200),
+        ),
+        get(
+            "/meetings/{other_city_meeting}/invitees.csv",
+            *guarded(L, L, 403, 403, 403, 403, 200, 403, 404, 200),
         ),
     ],
     # Only an invitee answers, for themselves.
     "meetings/<int:pk>/rsvp/": [
         post(
             "/meetings/{meeting}/rsvp/",
-            *(L, L, 404, 404, "/meetings/{meeting}/", 404, 404, 404, 404, 404),
+            *guarded(L, L, 404, 404, "/meetings/{meeting}/", 404, 404, 404, 404, 404),
             answer="accept",
         ),
     ],
@@ -282,8 +358,8 @@ PORTAL = {
         get("/calendar/not-a-feed.ics", *everyone(404)),
     ],
     "me/calendar/": [
-        post("/me/calendar/", *(L, L, 403, 403, "/me/", 403, 403, 403, 403, 403)),
-        get("/me/calendar/", *everyone(405)),
+        post("/me/calendar/", *guarded(L, L, 403, 403, "/me/", 403, 403, 403, 403, 403)),
+        get("/me/calendar/", *guarded(*(405,) * 10)),
     ],
 }
 
@@ -291,13 +367,13 @@ PORTAL = {
 # without signing in, as here, has not given it).
 REAUTH = "/accounts/reauthenticate/"
 # Pages of a sign-in in progress, where there is none: back to sign in, or home if signed in.
-SIGN_IN_FIRST = ("/accounts/login/", "/accounts/login/", *(HOME,) * 8)
+SIGN_IN_FIRST = ("/accounts/login/", "/accounts/login/", *(HOME,) * 11)
 
 ACCOUNTS = {
-    "accounts/login/": [get("/accounts/login/", 200, 200, *(HOME,) * 8)],
-    "accounts/logout/": [get("/accounts/logout/", HOME, HOME, *(200,) * 8)],
+    "accounts/login/": [get("/accounts/login/", 200, 200, *(HOME,) * 11)],
+    "accounts/logout/": [get("/accounts/logout/", HOME, HOME, *(200,) * 11)],
     "accounts/inactive/": [get("/accounts/inactive/", *everyone(200))],
-    "accounts/signup/": [get("/accounts/signup/", 200, 200, *(HOME,) * 8)],
+    "accounts/signup/": [get("/accounts/signup/", 200, 200, *(HOME,) * 11)],
     "accounts/reauthenticate/": [get("/accounts/reauthenticate/", *signed_in(200))],
     "accounts/reauthenticate/code/": [get("/accounts/reauthenticate/code/", *signed_in(200))],
     "accounts/reauthenticate/code/confirm/": [
@@ -335,14 +411,14 @@ ACCOUNTS = {
     "accounts/2fa/reauthenticate/": [
         get(
             "/accounts/2fa/reauthenticate/",
-            *(L, L, *(REAUTH,) * 3, *(200,) * 5),
+            *(L, L, *(REAUTH,) * 3, *(200,) * 5, *(REAUTH,) * 3),
         )
     ],
     "accounts/2fa/totp/activate/": [get("/accounts/2fa/totp/activate/", *signed_in(REAUTH))],
     "accounts/2fa/totp/deactivate/": [
         get(
             "/accounts/2fa/totp/deactivate/",
-            *(L, L, 404, 404, 404, *(REAUTH,) * 5),
+            *(L, L, 404, 404, 404, *(REAUTH,) * 5, 404, 404, 404),
         )
     ],
     "accounts/2fa/recovery-codes/": [get("/accounts/2fa/recovery-codes/", *signed_in(404))],
@@ -358,7 +434,7 @@ ADMIN_SITE = {
     "admin/": [admin("/admin/", 200, 200, 200, 200)],
     "admin/login/": [admin("/admin/login/", *(ADMIN,) * 4)],
     # Logging out takes a POST; the admin sends those it does not know home.
-    "admin/logout/": [get("/admin/logout/", *(ADMIN,) * 5, 405, 405, ADMIN, 405, 405)],
+    "admin/logout/": [get("/admin/logout/", *guarded(*(ADMIN,) * 5, 405, 405, ADMIN, 405, 405))],
     "admin/password_change/": [admin("/admin/password_change/", *(200,) * 4)],
     "admin/password_change/done/": [admin("/admin/password_change/done/", *(200,) * 4)],
     "admin/autocomplete/": [admin("/admin/autocomplete/", *(403,) * 4)],
@@ -557,6 +633,13 @@ def _build_world():
         "official": UserFactory(email="official@example.org", roles=[CITY_OFFICIALS]),
         "coordinator": neda,
         "superuser": UserFactory(email="root@example.org", is_staff=True, is_superuser=True),
+        "staff_without_2fa": UserFactory(
+            email="new-staff@example.org", is_staff=True, roles=[MUNICIPAL_STAFF], totp=False
+        ),
+        "official_without_2fa": UserFactory(
+            email="new-official@example.org", roles=[CITY_OFFICIALS], totp=False
+        ),
+        "coordinator_without_2fa": coordinator("new-coordinator@example.org", totp=False),
     }
     initiative = InitiativeFactory(slug="crafts", coordinator=neda, cities=[city])
     other_initiative = InitiativeFactory(slug="music", coordinator=coordinator("o@example.org"))
@@ -567,6 +650,10 @@ def _build_world():
     )
     meeting = MeetingFactory(initiative=initiative, organiser=neda)
     other_meeting = MeetingFactory(initiative=other_initiative)
+    city_meeting = MeetingFactory(initiative=None, city=city, organiser=neda)
+    other_city_meeting = MeetingFactory(
+        initiative=None, city=city, organiser=other_initiative.coordinator
+    )
     invited = invitation(meeting, users["diplomat"])
     unverified_address = EmailAddress.objects.get(user=users["unverified"])
     # Signing in changes last_login, on which a password reset token depends: sessions first.
@@ -578,6 +665,7 @@ def _build_world():
         "city_type": ContentType.objects.get_for_model(city).pk,
         "contact": ContactLog.objects.create(city=city, date="2025-01-01", note="Call").pk,
         "application": application.pk,
+        "documents": application.public_id,
         "status_change": application.history.first().pk,
         "citizen_a": citizen_a.pk,
         "group": Group.objects.get(name=MUNICIPAL_STAFF).pk,
@@ -593,6 +681,8 @@ def _build_world():
         "other_request": other_request.pk,
         "meeting": meeting.pk,
         "other_meeting": other_meeting.pk,
+        "city_meeting": city_meeting.pk,
+        "other_city_meeting": other_city_meeting.pk,
         "invitation": invited.pk,
         "token": rsvp_token(invited),
         "feed": feeds.reset_calendar_feed(user=users["diplomat"]).token,
@@ -606,7 +696,8 @@ def _build_world():
 
 
 def _sessions(users) -> dict[str, str | None]:
-    """Each role's session key; the unverified citizen tries to sign in like anyone would."""
+    """Each role's session key: signed in with the authenticator's code by those who have one;
+    the unverified citizen tries to sign in like anyone would."""
     sessions = {"anonymous": None}
     for role, user in users.items():
         client = Client()
@@ -617,6 +708,8 @@ def _sessions(users) -> dict[str, str | None]:
             assert "_auth_user_id" not in client.session
         else:
             client.force_login(user)
+            if has_totp(user):
+                complete_second_factor(client, user)
         sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
     return sessions
 
