@@ -14,12 +14,10 @@ ROLES = {
 
 
 def role_names(user) -> frozenset[str]:
-    """The user's roles, read once per user object."""
+    """The user's roles, as the database has them now."""
     if not user.is_authenticated:
         return frozenset()
-    if not hasattr(user, "_role_names"):
-        user._role_names = frozenset(user.groups.values_list("name", flat=True))
-    return user._role_names
+    return frozenset(user.groups.values_list("name", flat=True))
 
 
 def has_role(user, role: str) -> bool:
