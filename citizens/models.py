@@ -9,6 +9,7 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from sistercities.models import CooperationField, SisterCity
@@ -81,6 +82,13 @@ class User(AbstractUser):
     def language(self) -> str:
         """The language to write to this person in."""
         return self.preferred_language or settings.LANGUAGE_CODE
+
+    @cached_property
+    def role_names(self) -> frozenset[str]:
+        """The names of this person's roles (citizens.roles), read once per user object: the
+        middleware, the navigation and the view of one request ask in turn, and each request
+        reads its signed-in person afresh."""
+        return frozenset(self.groups.values_list("name", flat=True))
 
 
 class OutgoingEmail(models.Model):
