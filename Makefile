@@ -15,7 +15,7 @@ run: setup
 test: setup
 	$(PY) scripts/dev.py test -n 2 --dist loadfile $(PYTEST_ARGS)
 
-# The benchmark (README, "Benchmark"): BENCH_ARGS="--scale small" for a quick run.
+# The benchmark (docs/benchmark.md): BENCH_ARGS="--scale small" for a quick run.
 bench: setup
 	$(PY) scripts/dev.py bench $(BENCH_ARGS)
 
@@ -42,6 +42,7 @@ static/vendor/.copied: node_modules/.installed $(VENV)/.installed scripts/vendor
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .data/messages.stamp

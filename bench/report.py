@@ -187,7 +187,7 @@ def chart(results: dict, path: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
-    """Print a results file's table (Markdown, for the README): python -m bench.report FILE"""
+    """Print a results file's table as Markdown (docs/benchmark.md): python -m bench.report FILE"""
     import json
 
     results = json.loads(Path(argv[0]).read_text())

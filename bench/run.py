@@ -3,7 +3,7 @@
     python scripts/dev.py bench [--scale full|small] [--output PATH] [--rebuild] ...
 
 scripts/dev.py provides DATABASE_URL and REDIS_URL (embedded Postgres and Redis unless they are
-set). See README.md, "Benchmark", for what each figure means.
+set). See docs/benchmark.md for what each figure means.
 """
 
 import argparse

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from diplomacy_portal import l10n
-from sistercities.models import CooperationField
+from diplomacy_portal.vocabulary import CooperationField
 
 from .models import ApplicationStatusChange, DiplomatApplication, LanguageSkill
 from .services.applications import DECISIONS, ApplicationError, can_decide, decide_application

@@ -11,7 +11,6 @@ from PIL import Image
 
 from citizens.models import DiplomatApplication, LanguageSkill, User
 from citizens.services import applications as services
-from sistercities.models import SisterCity
 
 # e-mail, first, last, name in Persian, born, status, fields, cities, (language, level)...
 DEMO_APPLICATIONS = [
@@ -103,7 +102,8 @@ def load_demo_applications(*, reviewer: User) -> None:
             cv=ContentFile(PDF, "cv.pdf"),
             photo=ContentFile(_photo(), "photo.jpg"),
         )
-        application.preferred_cities.set(SisterCity.objects.filter(slug__in=cities))
+        cities = application.preferred_cities.model.objects.filter(slug__in=cities)
+        application.preferred_cities.set(cities)
         LanguageSkill.objects.bulk_create(
             LanguageSkill(application=application, language=code, level=level)
             for code, level in languages

@@ -9,12 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from diplomacy_portal import l10n
-from diplomacy_portal.forms import (
-    BootstrapFormMixin,
-    CalendarDateField,
-    LongSelect,
-    QuickTextInput,
-)
+from diplomacy_portal.forms import CalendarDateField
 from sistercities.models import CooperationField, SisterCity
 
 from .models import DiplomatApplication, LanguageSkill, User
@@ -231,15 +226,17 @@ LanguageFormSet = inlineformset_factory(
 )
 
 
-class ProfileForm(BootstrapFormMixin, forms.ModelForm):
+class ProfileForm(forms.ModelForm):
+    # The page writes {{ profile }}: that renders it through crispy-forms like the others.
+    template_name = "forms/bootstrap.html"
+
     preferred_language = forms.ChoiceField(
-        label=_("Language of pages and e-mails"), choices=settings.LANGUAGES, widget=LongSelect
+        label=_("Language of pages and e-mails"), choices=settings.LANGUAGES
     )
 
     class Meta:
         model = User
         fields = ["first_name", "last_name", "preferred_language"]
-        widgets = {"first_name": QuickTextInput, "last_name": QuickTextInput}
         labels = {
             "first_name": _("First name"),
             "last_name": _("Last name"),

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from sistercities.models import CooperationField, SisterCity
+from diplomacy_portal.vocabulary import CooperationField
 
 
 class UserManager(BaseUserManager):
@@ -259,8 +259,9 @@ class DiplomatApplication(models.Model):
         default=list,
         blank=True,
     )
+    # Named, not imported: citizens know no other app (docs/architecture.md).
     preferred_cities = models.ManyToManyField(
-        SisterCity,
+        "sistercities.SisterCity",
         blank=True,
         related_name="applications",
         verbose_name=_("preferred sister cities"),

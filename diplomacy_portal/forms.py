@@ -6,7 +6,6 @@ import re
 
 import jdatetime
 from django import forms
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from . import l10n
@@ -86,111 +85,8 @@ def _field_id(field) -> str:
 
 
 def escaped(value) -> str:
-    """conditional_escape() without its checks for lazy text, which cost more than the
-    escaping: the widgets below call it for every attribute of every option."""
+    """A value escaped for HTML; kept only for citizens.templatetags.inbox until its entries
+    are written by a template."""
     if hasattr(value, "__html__"):
         return value.__html__()
     return html.escape(str(value))
-
-
-def _attributes(attrs: dict) -> str:
-    """A widget's attributes as Django's attrs.html writes them: in order, True as a bare
-    name, False left out."""
-    return "".join(
-        f" {escaped(name)}" if value is True else f' {escaped(name)}="{escaped(value)}"'
-        for name, value in attrs.items()
-        if value is not False
-    )
-
-
-class LongSelect(forms.Select):
-    """A select written in Python rather than with Django's templates, which include one for
-    each option: that made a list of 200 sister cities most of the initiatives page's time, and
-    the ~600 time zones most of the meeting form's. The HTML is Django's but for the blank lines
-    it leaves between options (these lists have no option groups)."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        options = "".join(
-            f'\n  <option value="{escaped(option["value"])}"{_attributes(option["attrs"])}>'
-            f"{escaped(option['label'])}</option>"
-            for _group, group_options, _index in widget["optgroups"]
-            for option in group_options
-        )
-        return mark_safe(
-            f'<select name="{escaped(widget["name"])}"{_attributes(widget["attrs"])}>'
-            f"{options}\n</select>"
-        )
-
-
-class QuickTextInput(forms.TextInput):
-    """A text box written in Python rather than with Django's three templates for it, for a
-    form on a page read very often (the profile on /me/). The HTML is Django's, byte for byte."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        shown = "" if widget["value"] is None else f' value="{escaped(widget["value"])}"'
-        return mark_safe(
-            f'<input type="{escaped(widget["type"])}" name="{escaped(widget["name"])}"'
-            f"{shown}{_attributes(widget['attrs'])}>"
-        )
-
-
-class BootstrapBoundField(forms.BoundField):
-    """A field's widget with Bootstrap's classes: form-select or form-control, and is-invalid
-    when the field has errors (Django adds aria-invalid and points aria-describedby at them)."""
-
-    def build_widget_attrs(self, attrs, widget=None):
-        attrs = super().build_widget_attrs(attrs, widget)
-        widget = widget or self.field.widget
-        classes = ["form-select" if isinstance(widget, forms.Select) else "form-control"]
-        if self.errors:
-            classes.append("is-invalid")
-        attrs["class"] = " ".join(filter(None, [attrs.get("class"), *classes]))
-        return attrs
-
-
-class BootstrapFormMixin:
-    """For a form Django renders itself ({{ form }}) in the markup crispy-forms writes for
-    Bootstrap: for a form on a page read very often (the profile on /me/). crispy's templates
-    cost /me/ a third of its time; the markup is written here, with plain escaping (_text)."""
-
-    bound_field_class = BootstrapBoundField
-
-    def render(self, template_name=None, context=None, renderer=None):
-        if template_name is not None or context is not None:
-            return super().render(template_name, context, renderer)
-        context = self.get_context()
-        parts = []
-        if context["errors"]:
-            parts.append(f'<div class="alert alert-danger">{escaped(context["errors"])}</div>\n')
-        for field, errors in context["fields"]:
-            required = field.field.required
-            label = escaped(field.label) + (
-                '<span class="asteriskField">*</span>' if required else ""
-            )
-            shown_errors = "".join(f"<p><strong>{escaped(error)}</strong></p>" for error in errors)
-            parts.append(
-                f'\n<div id="div_{escaped(field.auto_id)}" class="mb-3">\n'
-                f'  <label for="{escaped(field.id_for_label)}" class="form-label'
-                f'{" requiredField" if required else ""}">{label}</label>\n'
-                f"  {escaped(field)}\n"
-                + (
-                    f'  <div id="{escaped(field.auto_id)}_error" class="invalid-feedback">'
-                    f"{shown_errors}</div>\n"
-                    if errors
-                    else ""
-                )
-                + (
-                    f'  <div id="{escaped(field.auto_id)}_helptext" class="form-text">'
-                    f"{escaped(field.help_text)}</div>\n"
-                    if field.help_text
-                    else ""
-                )
-                + "</div>\n"
-            )
-        parts.extend(str(field) for field in context["hidden_fields"])
-        return mark_safe("".join(parts).strip())
-
-    # Django's are bound to its own render.
-    __str__ = __html__ = render

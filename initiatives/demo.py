@@ -6,7 +6,6 @@ from datetime import timedelta
 from django.utils import timezone
 
 from citizens.models import User
-from sistercities.models import SisterCity
 
 from .models import Initiative, Invitation, Meeting, Membership
 
@@ -88,7 +87,7 @@ def load_demo_initiatives() -> None:
             },
         )
         if created:
-            initiative.cities.set(SisterCity.objects.filter(slug__in=cities))
+            initiative.cities.set(initiative.cities.model.objects.filter(slug__in=cities))
         if status == Initiative.Status.ACTIVE:
             Membership.objects.get_or_create(
                 initiative=initiative, user=diplomat, defaults={"state": "accepted"}

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from citizens.models import LanguageSkill, User
 from diplomacy_portal import l10n
-from diplomacy_portal.forms import CalendarDateField, LongSelect
+from diplomacy_portal.forms import CalendarDateField
 from sistercities.models import CooperationField, SisterCity
 from sistercities.selectors import city_options
 
@@ -43,13 +43,10 @@ class CachedCityOptions(ModelChoiceIterator):
 class CityChoiceField(forms.ModelChoiceField):
     """Any sister city (the options are every city, whatever `queryset` says)."""
 
-    widget = LongSelect
     iterator = CachedCityOptions
 
 
 class InitiativeChoiceField(forms.ModelChoiceField):
-    widget = LongSelect
-
     def label_from_instance(self, initiative):
         return initiative.title
 
@@ -133,7 +130,7 @@ class MeetingForm(forms.Form):
     end_time = forms.TimeField(
         label=_("Ends at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
-    timezone = forms.ChoiceField(label=_("Time zone"), initial="Asia/Tehran", widget=LongSelect)
+    timezone = forms.ChoiceField(label=_("Time zone"), initial="Asia/Tehran")
     place = forms.CharField(label=_("Place"), max_length=300, required=False)
     online_link = forms.URLField(
         label=_("Online link"), required=False, assume_scheme="https", max_length=200

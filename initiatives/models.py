@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from sistercities.models import CooperationField, SisterCity
+from diplomacy_portal.vocabulary import CooperationField
 
 
 def _in_language(english: str, persian: str) -> str:
@@ -33,7 +33,7 @@ class Initiative(models.Model):
     description_en = models.TextField(_("description (English)"), blank=True)
     description_fa = models.TextField(_("description (Persian)"), blank=True)
     cities = models.ManyToManyField(
-        SisterCity, related_name="initiatives", verbose_name=_("sister cities")
+        "sistercities.SisterCity", related_name="initiatives", verbose_name=_("sister cities")
     )
     field = models.CharField(_("field"), max_length=20, choices=CooperationField.choices)
     status = models.CharField(
@@ -160,7 +160,7 @@ class Meeting(models.Model):
         verbose_name=_("initiative"),
     )
     city = models.ForeignKey(
-        SisterCity,
+        "sistercities.SisterCity",
         on_delete=models.CASCADE,
         null=True,
         blank=True,

@@ -5,9 +5,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+
+from citizens.models import Notification
+from citizens.services.notifications import notify_staff
+from initiatives.models import Initiative
 
 from .models import SisterCity
 from .selectors import cities_changed
@@ -77,18 +80,10 @@ def _mark_fading(*, city_id: int, today: datetime.date) -> bool:
         fading_since=timezone.now()
     ):
         return False
-    from citizens.models import Notification, User
-    from citizens.roles import MUNICIPAL_STAFF
-    from citizens.services.notifications import notify
-
     (city,) = health_rows(SisterCity.objects.filter(pk=city_id), today=today)
-    recipients = (
-        User.objects.filter(is_active=True)
-        .filter(Q(groups__name=MUNICIPAL_STAFF) | Q(coordinated_initiatives__cities=city_id))
-        .distinct()
-    )
-    notify(
-        recipients=list(recipients),
+    coordinators = Initiative.objects.filter(cities=city_id).values("coordinator_id")
+    notify_staff(
+        also=coordinators,
         kind=Notification.Kind.CITY_FADING,
         context={
             "city": city["name_en"],

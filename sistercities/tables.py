@@ -12,6 +12,8 @@ from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from diplomacy_portal.exports import csv_text
+
 TEXT, NUMBER, DATE, PERCENT = "text", "number", "date", "percent"
 
 
@@ -82,18 +84,6 @@ def plain(value):
         return ""
     if isinstance(value, Link | Badge):
         return value.text
-    return value
-
-
-# A spreadsheet program reads a cell starting with one of these as a formula: text typed by people
-# (a meeting's title, a contact's note) must stay text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_text(value):
-    """A CSV cell that a spreadsheet program shows as the text it is, never runs as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
     return value
 
 

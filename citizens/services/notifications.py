@@ -8,13 +8,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.template.defaultfilters import linebreaksbr
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from redis.exceptions import RedisError
 
 from citizens.models import Notification, User
+from citizens.roles import MUNICIPAL_STAFF
 from citizens.selectors import InboxEntry
 from citizens.services.mail import queue_email
 from diplomacy_portal import l10n
@@ -160,6 +161,19 @@ def notify(
             notification.email = outgoing
         Notification.objects.bulk_update(notifications, ["email"])
     return notifications
+
+
+def notify_staff(
+    *, also: list[int] | QuerySet, kind: str, context: dict | None = None, url: str = ""
+) -> list[Notification]:
+    """notify() the municipal staff and the people among `also` (user ids), each once, the
+    active ones only: the notice another app sends about something the staff look after."""
+    recipients = (
+        User.objects.filter(is_active=True)
+        .filter(Q(groups__name=MUNICIPAL_STAFF) | Q(pk__in=also))
+        .distinct()
+    )
+    return notify(recipients=list(recipients), kind=kind, context=context, url=url)
 
 
 def notify_many(

@@ -4,6 +4,7 @@ import datetime
 import zoneinfo
 
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,7 +13,6 @@ from citizens.services.notifications import notify
 from diplomacy_portal import l10n
 from diplomacy_portal.mail import due_for_sweep
 from diplomacy_portal.queue import enqueue_on_commit
-from sistercities.models import SisterCity
 
 from ..access import can_manage_initiative, can_manage_meeting, may_schedule
 from ..models import Initiative, Invitation, Meeting
@@ -82,7 +82,7 @@ def schedule_meeting(
     *,
     organiser: User,
     initiative: Initiative | None = None,
-    city: SisterCity | None = None,
+    city: Model | None = None,
     details: dict,
 ) -> Meeting:
     """Schedule a meeting of an initiative or with a city; nobody is invited yet."""

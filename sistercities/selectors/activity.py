@@ -1,5 +1,5 @@
-"""What both dashboards share: months (Jalali under Persian), activity per month, health
-labels, map data and the cache."""
+"""What both dashboards read alike: months (Jalali under Persian), activity per month, the home
+city, and the cache their figures are kept in."""
 
 import datetime
 
@@ -8,15 +8,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count
 from django.db.models.functions import Coalesce, TruncDate
-from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.translation import gettext as _
 
 from diplomacy_portal.fragments import release
 from diplomacy_portal.l10n import digits, is_persian
 
 from ..models import ContactLog
-from ..tables import NUMBER, Badge, Column, Table
 from .health import (
     MonthBucket,
     held_meetings,
@@ -32,16 +29,6 @@ def cached(key: str, build):
     if settings.DASHBOARD_CACHE_SECONDS <= 0:
         return build()
     return cache.get_or_set(f"dashboard:{release()}:{key}", build, settings.DASHBOARD_CACHE_SECONDS)
-
-
-def localized_name(row: dict, prefix: str = "") -> str:
-    english, persian = row[f"{prefix}name_en"], row[f"{prefix}name_fa"]
-    return (persian or english) if is_persian() else (english or persian)
-
-
-def localized_title(row: dict, prefix: str = "") -> str:
-    english, persian = row[f"{prefix}title_en"], row[f"{prefix}title_fa"]
-    return (persian or english) if is_persian() else (english or persian)
 
 
 def month_starts(today: datetime.date) -> tuple[list[datetime.date], list[str]]:
@@ -104,48 +91,6 @@ def monthly_activity(*, starts: list[datetime.date], city=None) -> dict[str, lis
     }
 
 
-def activity_table(slug: str, title: str, starts, series: dict) -> Table:
-    _starts, labels = starts
-    return Table(
-        slug=slug,
-        title=title,
-        columns=[
-            Column(_("Month")),
-            Column(_("Meetings held"), NUMBER),
-            Column(_("Contacts logged"), NUMBER),
-            Column(_("Initiatives started"), NUMBER),
-        ],
-        rows=[
-            [label, series["meetings"][i], series["contacts"][i], series["initiatives"][i]]
-            for i, label in enumerate(labels)
-        ],
-    )
-
-
-def activity_chart(table: Table) -> dict:
-    return {
-        "type": "bar",
-        "stacked": True,
-        "labels": [row[0] for row in table.rows],
-        "series": [
-            {"label": column.label, "data": [row[i] for row in table.rows]}
-            for i, column in enumerate(table.columns[1:], start=1)
-        ],
-    }
-
-
-HEALTH_LABELS = {
-    "alive": lambda: _("Alive"),
-    "quiet": lambda: _("Quiet"),
-    "fading": lambda: _("Fading"),
-    "suspended": lambda: _("Suspended"),
-}
-
-
-def health_badge(level: str) -> Badge:
-    return Badge(str(HEALTH_LABELS[level]()), level)
-
-
 def home_marker() -> dict:
     """The home city as static/js/city_map.js draws it: every line starts there."""
     home = settings.HOME_CITY
@@ -154,29 +99,6 @@ def home_marker() -> dict:
         "latitude": home["latitude"],
         "longitude": home["longitude"],
     }
-
-
-def map_data(rows: list[dict], *, link) -> dict:
-    """What static/js/city_map.js draws, each city's marker coloured by its health and titled
-    with it (the labels come once, not in each of two hundred titles)."""
-    return {
-        "home": home_marker(),
-        "health_labels": {level: str(label()) for level, label in HEALTH_LABELS.items()},
-        "cities": [
-            {
-                "name": localized_name(row),
-                "url": link(row["slug"]),
-                "latitude": float(row["latitude"]),
-                "longitude": float(row["longitude"]),
-                "health": row["health"],
-            }
-            for row in rows
-        ],
-    }
-
-
-def dashboard_link(slug: str) -> str:
-    return reverse("sistercities:dashboard-city", args=[slug])
 
 
 def fading_days() -> dict:

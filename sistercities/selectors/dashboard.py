@@ -5,27 +5,14 @@ cached for DASHBOARD_CACHE_SECONDS per language and filter."""
 import datetime
 
 from django.db.models import Aggregate, Count, F, FloatField, Func, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
 from diplomacy_portal.l10n import is_persian
 
+from .. import dashboards
 from ..models import CooperationField, SisterCity
-from ..tables import DATE, NUMBER, PERCENT, Column, Link, Table
-from .activity import (
-    activity_chart,
-    activity_table,
-    cached,
-    dashboard_link,
-    fading_days,
-    health_badge,
-    localized_name,
-    map_data,
-    month_starts,
-    monthly_activity,
-)
+from .activity import cached, fading_days, home_marker, month_starts, monthly_activity
 from .health import health_rows
 
 # The health table's sort keys and the row figure each sorts by (then by name).
@@ -56,41 +43,6 @@ class Seconds(Func):
 
     template = "date_part('epoch', %(expressions)s)"
     output_field = FloatField()
-
-
-def _health_table(rows: list[dict], sort: str) -> Table:
-    statuses = dict(SisterCity.Status.choices)
-    return Table(
-        slug="cities",
-        title=_("Sister cities by health"),
-        columns=[
-            Column(_("City"), sort="name"),
-            Column(_("Status"), sort="status"),
-            Column(_("Health")),
-            Column(_("Last activity"), DATE),
-            Column(_("Days since activity"), NUMBER, sort="days"),
-            Column(_("Active initiatives"), NUMBER, sort="initiatives"),
-            Column(_("Engaged diplomats"), NUMBER, sort="diplomats"),
-            Column(_("Meetings in the last 12 months"), NUMBER, sort="meetings"),
-            Column(_("Fading since"), DATE),
-        ],
-        rows=[
-            [
-                Link(
-                    localized_name(row), reverse("sistercities:dashboard-city", args=[row["slug"]])
-                ),
-                str(statuses.get(row["status"], row["status"])),
-                health_badge(row["health"]),
-                row["last_activity"],
-                row["days_since_activity"],
-                row["active_initiatives"],
-                row["engaged_diplomats"],
-                row["meetings_last_year"],
-                timezone.localdate(row["fading_since"]) if row["fading_since"] else None,
-            ]
-            for row in rows
-        ],
-    )
 
 
 def city_health(
@@ -179,67 +131,13 @@ def headline_figures(*, today: datetime.date, cities: list[dict]) -> dict:
     }
 
 
-def _figures_table(figures: dict) -> Table:
-    statuses = dict(SisterCity.Status.choices)
-    fields = dict(CooperationField.choices)
-    applications, invitations = figures["applications"], figures["invitations"]
-    median = applications["median_days"]
-    rows = [
-        [_("Sister cities"), figures["cities"]["cities"]],
-        *[
-            [_("Sister cities: %(status)s") % {"status": statuses[s]}, figures["cities"][s]]
-            for s in SisterCity.Status.values
-        ],
-        [_("Fading sister cities"), figures["cities"]["fading"]],
-        [_("Approved citizen diplomats"), figures["diplomats"]],
-        [_("Applications waiting for a decision"), applications["waiting"]],
-        [_("Median days to a decision"), round(median, 1) if median is not None else None],
-        *[
-            [
-                _("Active initiatives: %(field)s") % {"field": fields.get(r["field"], r["field"])},
-                r["n"],
-            ]
-            for r in figures["initiatives_by_field"]
-        ],
-        [_("Meetings in the next 30 days"), figures["meetings_next_30_days"]],
-        [_("Invitations sent in the last 90 days"), invitations["sent"]],
-        [_("Invitations accepted (last 90 days), %"), invitations["rate"]],
-    ]
-    return Table(
-        slug="figures",
-        title=_("Headline figures"),
-        columns=[Column(_("Figure")), Column(_("Value"), NUMBER)],
-        rows=rows,
-    )
-
-
-def _funnel_table(applications: dict) -> Table:
-    started = applications["started"]
-    stages = [
-        (_("Applications started"), started),
-        (_("Submitted"), applications["submitted"]),
-        (_("Decided"), applications["decided"]),
-        (_("Approved"), applications["approved"]),
-    ]
-    return Table(
-        slug="funnel",
-        title=_("Application funnel"),
-        columns=[
-            Column(_("Stage")),
-            Column(_("Applications"), NUMBER),
-            Column(_("Share of those started"), PERCENT),
-        ],
-        rows=[[label, n, round(100 * n / started, 1) if started else None] for label, n in stages],
-    )
-
-
-def _fields_per_city_table() -> Table:
-    """Initiatives not yet completed, per city and field (one query, pivoted here); the
-    cities with the most first, then by name."""
+def fields_per_city() -> list[dict]:
+    """Initiatives not yet completed, per city and field (one query), by the city's name in the
+    reader's language: a row per city and field with its count `n`."""
     from initiatives.models import Initiative
 
     persian = is_persian()
-    rows = (
+    return list(
         Initiative.cities.through.objects.exclude(initiative__status=Initiative.Status.COMPLETED)
         .values(
             "sistercity__slug", "sistercity__name_en", "sistercity__name_fa", "initiative__field"
@@ -247,41 +145,6 @@ def _fields_per_city_table() -> Table:
         .annotate(n=Count("initiative", distinct=True))
         .order_by("sistercity__name_fa" if persian else "sistercity__name_en", "initiative__field")
     )
-    labels = dict(CooperationField.choices)
-    # The programme's order of fields; a code dropped from the choices later still shows.
-    order = {code: i for i, code in enumerate(labels)}
-    pivot: dict[str, dict] = {}
-    for row in rows:
-        line = pivot.setdefault(row["sistercity__slug"], {"": localized_name(row, "sistercity__")})
-        line[row["initiative__field"]] = row["n"]
-    used = sorted(
-        {code for line in pivot.values() for code in line if code},
-        key=lambda code: (order.get(code, len(order)), code),
-    )
-    return Table(
-        slug="fields",
-        title=_("Initiatives by field per city"),
-        columns=[Column(_("City"))]
-        + [Column(str(labels.get(code, code)), NUMBER) for code in used],
-        rows=sorted(
-            ([line[""]] + [line.get(code, 0) for code in used] for line in pivot.values()),
-            key=lambda row: -sum(row[1:]),  # stable: equal ones stay in the order of names
-        ),
-    )
-
-
-def _series_chart(table: Table, kind: str = "bar", stacked: bool = True, horizontal=False):
-    return {
-        "type": kind,
-        "stacked": stacked,
-        "horizontal": horizontal,
-        "labels": [str(row[0]) for row in table.rows],
-        "series": [
-            {"label": column.label, "data": [row[i] for row in table.rows]}
-            for i, column in enumerate(table.columns[1:], start=1)
-            if column.kind == NUMBER
-        ],
-    }
 
 
 def overview_key(*, status: str = "", fading_only: bool = False, sort: str = DEFAULT_SORT) -> str:
@@ -300,30 +163,28 @@ def overview(*, status: str = "", fading_only: bool = False, sort: str = DEFAULT
 def _build_overview(today, status, fading_only, sort) -> dict:
     every_city = health_rows(SisterCity.objects.all(), today=today)
     figures = headline_figures(today=today, cities=every_city)
-    starts = month_starts(today)
-    activity = activity_table(
-        "activity", _("Activity per month"), starts, monthly_activity(starts=starts[0])
-    )
-    funnel = _funnel_table(figures["applications"])
-    fields = _fields_per_city_table()
+    starts, labels = month_starts(today)
+    activity = dashboards.activity_table("activity", labels, monthly_activity(starts=starts))
+    funnel = dashboards.funnel_table(figures["applications"])
+    fields = dashboards.fields_per_city_table(fields_per_city())
     # A chart of two hundred stacked bars says nothing; the page shows the busiest cities.
     busiest = fields.first(BUSIEST_CITIES_SHOWN)
     health = city_health(every_city, status=status, fading_only=fading_only, sort=sort)
     return {
         "figures": figures,
         "tables": {
-            "figures": _figures_table(figures),
-            "cities": _health_table(health, sort),
+            "figures": dashboards.figures_table(figures),
+            "cities": dashboards.health_table(health),
             "activity": activity,
             "fields": fields,
             "funnel": funnel,
         },
         "charts": {
-            "activity": activity_chart(activity),
-            "fields": _series_chart(busiest),
-            "funnel": _series_chart(funnel, stacked=False, horizontal=True),
+            "activity": dashboards.activity_chart(activity),
+            "fields": dashboards.series_chart(busiest),
+            "funnel": dashboards.series_chart(funnel, stacked=False, horizontal=True),
         },
         "on_page": {"fields": busiest},
-        "map": map_data(every_city, link=dashboard_link),
+        "map": dashboards.map_data(every_city, home=home_marker()),
         **fading_days(),
     }

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -276,3 +278,60 @@ def test_the_error_summary_links_a_group_of_boxes_through_its_first_box(client, 
     response = client.post(APPLY, data)
 
     assert '<a href="#id_fields_of_expertise_0" class="alert-link">' in response.content.decode()
+
+
+def _field(html: str, name: str) -> str:
+    (field,) = re.findall(rf'<(?:input|select|textarea)[^>]* name="{name}"[^>]*>', html)
+    return field
+
+
+def test_a_required_field_left_empty_shows_its_message_beside_it(client, applicant, city):
+    response = client.post(APPLY, complete_form(city, submit="1", phone=""))
+
+    html = response.content.decode()
+    phone = _field(html, "phone")
+    assert 'aria-invalid="true"' in phone and "is-invalid" in phone
+    (described_by,) = re.findall(r'aria-describedby="([^"]+)"', phone)
+    assert "id_phone_error" in described_by.split()
+    assert re.search(
+        r'<div id="id_phone_error" class="invalid-feedback">\s*<[^>]+><strong>'
+        r"This field is required.</strong>",
+        html,
+    )
+    assert '<a href="#id_phone" class="alert-link">Phone</a>' in html
+    assert not DiplomatApplication.objects.exists()
+
+
+def test_a_field_with_help_shows_it_and_points_to_it(client, applicant, city):
+    html = client.get(APPLY).content.decode()
+
+    assert 'aria-describedby="id_full_name_latin_helptext"' in _field(html, "full_name_latin")
+    assert re.search(
+        r'<div id="id_full_name_latin_helptext" class="form-text">As in your passport', html
+    )
+
+
+def test_under_persian_the_form_reads_right_to_left_with_persian_labels_and_dates(client, db):
+    application = ApplicationFactory(user__email="sara@example.org", user__preferred_language="fa")
+    client.force_login(application.user)
+
+    html = client.get(APPLY).content.decode()
+
+    assert 'lang="fa" dir="rtl"' in html
+    for label in ("نام و نام خانوادگی به فارسی", "تاریخ تولد", "تلفن"):
+        assert label in html
+    born = _field(html, "date_of_birth")  # 1990-05-01
+    assert 'value="۱۳۶۹/۰۲/۱۱"' in born and 'dir="ltr"' in born
+
+
+def test_under_persian_a_missing_field_is_explained_in_persian(client, city):
+    client.force_login(UserFactory(email="sara@example.org", preferred_language="fa"))
+
+    response = client.post(APPLY, complete_form(city, submit="1", phone=""))
+
+    assert re.search(
+        r'<div id="id_phone_error" class="invalid-feedback">\s*<[^>]+><strong>'
+        r"این فیلد لازم است.</strong>",
+        response.content.decode(),
+    )
+    assert not DiplomatApplication.objects.exists()
