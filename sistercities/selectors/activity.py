@@ -10,7 +10,6 @@ from django.db.models import Count
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import formats, timezone
 
-from diplomacy_portal.fragments import release
 from diplomacy_portal.l10n import digits, is_persian
 
 from ..models import ContactLog
@@ -25,10 +24,10 @@ MONTHS = 12
 
 def cached(key: str, build):
     """What `build()` returns, kept DASHBOARD_CACHE_SECONDS in the cache (Redis) under `key`
-    for this release (an older one may have given the figures another shape)."""
+    (and the release, in every key: an older one may have given the figures another shape)."""
     if settings.DASHBOARD_CACHE_SECONDS <= 0:
         return build()
-    return cache.get_or_set(f"dashboard:{release()}:{key}", build, settings.DASHBOARD_CACHE_SECONDS)
+    return cache.get_or_set(f"dashboard:{key}", build, settings.DASHBOARD_CACHE_SECONDS)
 
 
 def month_starts(today: datetime.date) -> tuple[list[datetime.date], list[str]]:

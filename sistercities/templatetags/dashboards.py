@@ -4,13 +4,12 @@ from django import template
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.dateparse import parse_date
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from diplomacy_portal import l10n
 from sistercities.selectors.dashboard import DEFAULT_SORT
-from sistercities.tables import DATE, NUMBER, PERCENT, TEXT, Badge, Link
+from sistercities.tables import DATE, NUMBER, PERCENT, Badge, Link
 
 register = template.Library()
 
@@ -39,32 +38,11 @@ def cell(kind: str, value):
     return value
 
 
-@register.simple_tag
-def table_rows(table) -> str:
-    """A table's body rows, written in Python: through the template, the two thousand cells
-    of the health table were most of rendering the overview when its figures are not cached."""
-    if not table.rows:
-        return format_html(
-            '\n<tr><td colspan="{}" class="text-start">{}</td></tr>',
-            len(table.columns),
-            _("Nothing to show yet."),
-        )
-    kinds = [column.kind for column in table.columns]
-    lines = []
-    for row in table.rows:
-        fading = len(row) > 2 and getattr(row[2], "level", None) == "fading"
-        cells = []
-        for index, (kind, value) in enumerate(zip(kinds, row, strict=True)):
-            shown = conditional_escape(cell(kind, value))
-            if index == 0 and table.row_headers:
-                cells.append(f'<th scope="row">{shown}</th>')
-            elif kind == TEXT:
-                cells.append(f'<td class="text-start">{shown}</td>')
-            else:
-                cells.append(f"<td>{shown}</td>")
-        opening = '<tr class="is-fading">' if fading else "<tr>"
-        lines.append(f"\n{opening}{''.join(cells)}</tr>")
-    return mark_safe("".join(lines))
+@register.filter
+def is_fading(row) -> bool:
+    """Whether a row of the health table (Table.body: its cells with their kinds) is a fading
+    city's: its third cell is the city's health."""
+    return len(row) > 2 and getattr(row[2][1], "level", None) == "fading"
 
 
 @register.simple_tag(takes_context=True)

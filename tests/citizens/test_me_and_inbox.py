@@ -1,22 +1,12 @@
 import re
 
 import pytest
-from django.utils.safestring import mark_safe
 
 from citizens.models import Notification
-from citizens.selectors import InboxEntry
 from citizens.services import applications as services
-from citizens.services import notifications
-from citizens.templatetags.inbox import inbox_entries
 from diplomacy_portal.templatetags.portal import isoformat
 from initiatives.models import CalendarFeed
 from tests.factories import UserFactory, application_in, reviewer
-
-
-@pytest.fixture(autouse=True)
-def no_texts_held():
-    """Each test starts with no notification texts held by the process."""
-    notifications._held.texts.clear()
 
 
 @pytest.fixture
@@ -211,29 +201,6 @@ def test_a_text_many_inboxes_share_is_rendered_once_per_language(client):
 
 
 @pytest.mark.django_db
-def test_a_text_the_process_holds_is_not_asked_of_the_cache_again(client, monkeypatch):
-    from django.core.cache import cache
-
-    person = UserFactory()
-    _invitation(person)
-    client.force_login(person)
-    client.get("/inbox/")
-    asked, get_many = [], cache.get_many
-
-    def recording_get_many(keys, *args, **kwargs):
-        asked.extend(keys)
-        return get_many(keys, *args, **kwargs)
-
-    monkeypatch.setattr(cache, "get_many", recording_get_many)
-    _invitation(person, meeting="Tile workshop")
-
-    html = client.get("/inbox/").content.decode()
-
-    assert "Silk Road crafts fair" in html and "Tile workshop" in html
-    assert len(asked) == 1  # the new text only
-
-
-@pytest.mark.django_db
 def test_the_inbox_does_without_redis(client, settings):
     person = UserFactory()
     _invitation(person)
@@ -253,7 +220,7 @@ def test_the_inbox_does_without_redis(client, settings):
 
 
 @pytest.mark.django_db
-def test_my_page_reads_the_application_history_and_calendar_address_in_one_query(
+def test_my_page_reads_the_application_with_its_history_and_calendar_address_in_two_queries(
     client, django_assert_num_queries
 ):
     application = application_in("approved")
@@ -261,8 +228,8 @@ def test_my_page_reads_the_application_history_and_calendar_address_in_one_query
     changes = list(application.history.all())
     client.force_login(application.user)
 
-    # The user, their roles, the page's own, the unread count (asked by the navigation twice,
-    # as this page's layout is rendered for the first time).
+    # The user, their roles, the unread count; the application with the calendar address;
+    # its history.
     with django_assert_num_queries(5):
         html = client.get("/me/").content.decode()
 
@@ -339,9 +306,8 @@ def test_the_inbox_pages_twenty_at_a_time_and_any_page_asked_for_is_answered(
 def test_every_page_of_the_inbox_makes_the_same_few_queries(
     client, crowded_inbox, page, django_assert_num_queries
 ):
-    client.get("/inbox/")  # every text rendered and held once
-    # The user, their roles, the page, the unread count (for the navigation, and for the page's
-    # "Mark all as read" button).
+    client.get("/inbox/")  # every text rendered and kept once
+    # The user, their roles; the notices' count, the page of them; the unread count.
     with django_assert_num_queries(5):
         client.get("/inbox/", {"page": page})
 
@@ -356,24 +322,37 @@ def test_an_empty_inbox_says_so(client):
     assert "Page 1 of" not in html
 
 
-def test_an_inbox_entry_shows_its_text_escaped_and_its_message_as_rendered():
-    entry = InboxEntry(
-        id=7,
-        kind="meeting_invitation",
-        details="{}",
+@pytest.mark.django_db
+def test_an_inbox_entry_shows_its_text_escaped_and_its_message_as_rendered(client):
+    person = UserFactory()
+    notice = Notification.objects.create(
+        recipient=person,
+        kind=Notification.Kind.MEETING_CANCELLED,
+        context={
+            "meeting": "<script>alert(1)</script>",
+            "host": "Florence",
+            "host_fa": "فلورانس",
+            "starts_at": "2027-01-11T10:00:00+03:30",
+        },
         url='/meetings/1/?a=1&b="2"',
-        created_at=None,
-        read_at=None,
-        text={"subject": "<script>alert(1)</script>", "message_html": mark_safe("a<br>b")},
-        when="7 December 2026",
-        when_iso="2026-12-07T10:00:00+03:30",
     )
+    client.force_login(person)
 
-    html = inbox_entries([entry], new="New & unread", mark_read="Mark as read")
+    html = client.get("/inbox/").content.decode()
 
     assert '<a href="/meetings/1/?a=1&amp;b=&quot;2&quot;">' in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;</a>" in html
-    assert '<p class="mb-1">a<br>b</p>' in html
-    assert '<span class="badge text-bg-primary">New &amp; unread</span>' in html
-    assert 'name="notification" value="7"' in html
-    assert '<time datetime="2026-12-07T10:00:00+03:30"' in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html
+    assert '<span class="badge text-bg-primary">New</span>' in html
+    assert f'name="notification" value="{notice.pk}"' in html
+    assert f'<time datetime="{isoformat(notice.created_at)}"' in html
+
+
+@pytest.mark.django_db
+def test_a_message_of_several_lines_keeps_its_lines_in_the_inbox(client, returned):
+    Notification.objects.filter(recipient=returned.user).update(
+        context={"note": "Please add a photo.\nA recent one."}
+    )
+
+    html = client.get("/inbox/").content.decode()
+
+    assert "Note from the municipal staff:<br>Please add a photo.<br>A recent one.</p>" in html

@@ -113,8 +113,7 @@ def test_the_dashboards_run_the_same_queries_whatever_the_size(client, staff, se
     staff.save()
     client.force_login(staff)
     _populate(cities=3, per_city=2)
-    for url in PAGES:  # the session's first write and each layout's first rendering
-        client.get(url)
+    client.get("/dashboard/")  # the session's first write happens here, not below
     small = {url: _count(client, url) for url in PAGES}
 
     _populate(cities=147, per_city=10)  # 150 cities; 1,470 initiatives, meetings, contacts...

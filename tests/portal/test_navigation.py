@@ -1,6 +1,5 @@
-"""The navigation bar is rendered once per kind of reader and place, then completed with the
-request's own token, address, e-mail and unread count (diplomacy_portal/navigation.py): each
-reader must still see exactly their own."""
+"""The navigation bar, rendered for each request (templates/_navigation.html): each reader sees
+their own links, address, unread count and forms' token, and nobody else's."""
 
 import re
 
@@ -70,6 +69,40 @@ def test_readers_in_turn_see_only_their_own_address_and_count(client):
     assert "unread</span>" not in second_nav
 
 
+# Pages whose content is kept in the cache for every reader, and pages of one's own.
+SHARED_AND_OWN_PAGES = ["/", "/cities/", "/cities/florence/", "/initiatives/", "/me/", "/inbox/"]
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+@pytest.mark.parametrize("path", [*SHARED_AND_OWN_PAGES, "/dashboard/"])
+def test_what_is_a_readers_own_never_shows_to_the_next_reader(client, settings, language, path):
+    settings.DEBUG = False  # as in production: the same path as every other page
+    settings.PUBLIC_PAGES_CACHE_SECONDS = settings.DASHBOARD_CACHE_SECONDS = 3600
+    SisterCityFactory(name_en="Florence", slug="florence")
+    first = UserFactory(
+        email="first@example.org", preferred_language=language, roles=[CITY_OFFICIALS]
+    )
+    second = UserFactory(
+        email="second@example.org", preferred_language=language, roles=[CITY_OFFICIALS]
+    )
+    unread(first, 3)
+    unread(second, 7)
+
+    client.force_login(first)
+    first_page = client.get(path)
+    client.force_login(second)
+    second_page = client.get(path)
+
+    assert first_page.status_code == second_page.status_code == 200
+    three, seven = ("۳", "۷") if language == "fa" else ("3", "7")
+    first_html, second_html = first_page.content.decode(), second_page.content.decode()
+    assert "first@example.org" in first_html and f"{three}<span" in navigation(first_page)
+    assert "second@example.org" in second_html and f"{seven}<span" in navigation(second_page)
+    assert "first@example.org" not in second_html
+    assert f"{three}<span" not in navigation(second_page)
+    assert f'lang="{language}"' in second_html
+
+
 def test_the_count_is_in_persian_digits_under_persian(client):
     person = UserFactory(preferred_language="fa")
     unread(person, 12)
@@ -130,3 +163,16 @@ def test_a_page_rendered_outside_a_request_has_the_visitors_navigation():
         nav = render_to_string("404.html")
 
     assert "Sign in" in nav and 'name="next" value=""' in nav
+
+
+def test_a_message_shows_once_around_a_kept_part(client, settings):
+    settings.PUBLIC_PAGES_CACHE_SECONDS = 3600
+    SisterCityFactory(name_en="Florence", slug="florence")
+    client.force_login(UserFactory())
+    client.get("/")  # the sister cities' part is kept
+
+    signed_out = client.post("/accounts/logout/", follow=True).content.decode()
+    again = client.get("/").content.decode()
+
+    assert "You have signed out." in signed_out and "Florence" in signed_out
+    assert "You have signed out." not in again and "Florence" in again
