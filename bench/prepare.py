@@ -86,7 +86,7 @@ def _reset(url: str, stamp: dict) -> None:
         )
         connection.execute("DELETE FROM initiatives_invitation WHERE meeting_id = %s", [meeting])
         connection.execute("DELETE FROM citizens_outgoingemail")
-        connection.execute("DELETE FROM citizens_session")
+        connection.execute("DELETE FROM django_session")
         connection.execute("UPDATE initiatives_meeting SET sequence = 0 WHERE id = %s", [meeting])
         connection.execute("VACUUM ANALYZE initiatives_invitation")
         connection.execute("VACUUM ANALYZE citizens_notification")

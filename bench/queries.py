@@ -36,10 +36,6 @@ def main(argv: list[str]) -> int:
     import django
 
     os.environ["ALLOWED_HOSTS"] = "testserver"
-    # Each session read from the database, as by a process that has just started: a kept one
-    # costs no query, but whether it is still kept depends on when PostgreSQL's notification of
-    # the first read's changes arrives.
-    os.environ["SESSION_READER_CACHE"] = "false"
     django.setup()
     # A page not built yet answers 404 (counted as None); Django would log each one.
     logging.getLogger("django.request").setLevel(logging.ERROR)

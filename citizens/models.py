@@ -5,14 +5,13 @@ from django.conf import settings
 from django.conf.global_settings import LANGUAGES as WORLD_LANGUAGES
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from diplomacy_portal.models import ChoiceLabels
 from diplomacy_portal.vocabulary import CooperationField
 
 
@@ -37,7 +36,7 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
 
-class User(ChoiceLabels, AbstractUser):
+class User(AbstractUser):
     """A person with an account; signs in with their e-mail address."""
 
     username = None
@@ -84,31 +83,15 @@ class User(ChoiceLabels, AbstractUser):
         """The language to write to this person in."""
         return self.preferred_language or settings.LANGUAGE_CODE
 
-
-class Session(AbstractBaseSession):
-    """Django's database session, with whose session it is in a column of its own: a signed-in
-    request reads its session and its reader in one query (citizens/sessions.py), and a
-    person's sessions are deleted with them."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="sessions",
-        # A request that began before its user was deleted may still save the session once.
-        db_constraint=False,
-    )
-
-    @classmethod
-    def get_session_store_class(cls):
-        from .sessions import SessionStore
-
-        return SessionStore
+    @cached_property
+    def role_names(self) -> frozenset[str]:
+        """The names of this person's roles (citizens.roles), read once per user object: the
+        middleware, the navigation and the view of one request ask in turn, and each request
+        reads its signed-in person afresh."""
+        return frozenset(self.groups.values_list("name", flat=True))
 
 
-class OutgoingEmail(ChoiceLabels, models.Model):
+class OutgoingEmail(models.Model):
     """An e-mail the portal owes someone: stored first, then sent by a worker exactly once."""
 
     class Status(models.TextChoices):
@@ -145,7 +128,7 @@ class OutgoingEmail(ChoiceLabels, models.Model):
         return f"{self.to}: {self.subject}"
 
 
-class Notification(ChoiceLabels, models.Model):
+class Notification(models.Model):
     """An entry in someone's inbox; its e-mail, if any, is an OutgoingEmail sent by a worker.
 
     The text is rendered from `kind` and `context` when shown, so it follows the reader's
@@ -236,7 +219,7 @@ def upload_photo(application, filename: str) -> str:
     return _random_name("photo", filename)
 
 
-class DiplomatApplication(ChoiceLabels, models.Model):
+class DiplomatApplication(models.Model):
     """A citizen's application to become a citizen diplomat; one per person.
 
     Status changes only through citizens.services.applications, which logs each one.
@@ -326,7 +309,7 @@ class DiplomatApplication(ChoiceLabels, models.Model):
         return self.status in (self.Status.DRAFT, self.Status.NEEDS_CHANGES)
 
 
-class LanguageSkill(ChoiceLabels, models.Model):
+class LanguageSkill(models.Model):
     class Level(models.TextChoices):
         BASIC = "basic", _("Basic")
         INTERMEDIATE = "intermediate", _("Intermediate")
@@ -360,7 +343,7 @@ class LanguageSkill(ChoiceLabels, models.Model):
         return f"{self.get_language_display()} ({self.get_level_display()})"
 
 
-class ApplicationStatusChange(ChoiceLabels, models.Model):
+class ApplicationStatusChange(models.Model):
     """One move of an application's status: who, when, from, to, and the notes.
 
     Written once by the transition service and never changed: a database trigger refuses

@@ -14,12 +14,8 @@ ROLES = {
 
 
 def role_names(user) -> frozenset[str]:
-    """The user's roles, read once per user object."""
-    if not user.is_authenticated:
-        return frozenset()
-    if not hasattr(user, "_role_names"):
-        user._role_names = frozenset(user.groups.values_list("name", flat=True))
-    return user._role_names
+    """The user's roles: none for a visitor who is not signed in."""
+    return user.role_names if user.is_authenticated else frozenset()
 
 
 def has_role(user, role: str) -> bool:

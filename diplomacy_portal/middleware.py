@@ -11,27 +11,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.defaults import bad_request
 
-from citizens import session_cache
 from citizens.auth import has_totp
 from citizens.roles import is_privileged
-
-SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
-
-
-class ReadersForgottenAfterChangesMiddleware:
-    """A request that may have changed data (any but GET, HEAD, OPTIONS, TRACE) leaves this
-    process holding no session or reader (citizens/session_cache.py): the person's next page,
-    when this process serves it, shows their change without waiting for PostgreSQL's notification.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        if request.method not in SAFE_METHODS and settings.SESSION_READER_CACHE:
-            session_cache.cache.forget_everything()
-        return response
 
 
 class UserLanguageMiddleware:

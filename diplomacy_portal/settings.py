@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
+    "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
@@ -50,7 +51,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "diplomacy_portal.middleware.ReadersForgottenAfterChangesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -94,8 +94,6 @@ DATABASES = {
         "DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/diplomacy_portal"
     )
 }
-# Django's, with a health check that asks the server nothing while the connection is quiet.
-DATABASES["default"]["ENGINE"] = "diplomacy_portal.postgresql"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # PostgreSQL's JIT compiler pays off on long analytical queries, not on a web page's: it spent
@@ -148,11 +146,9 @@ DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "diplomacy_portal.redis"
 
 AUTH_USER_MODEL = "citizens.User"
-# Django's and allauth's backends, reading the signed-in user with their roles, permissions
-# and unread count in one query (citizens/auth.py).
 AUTHENTICATION_BACKENDS = [
-    "citizens.auth.ModelBackend",
-    "citizens.auth.AuthenticationBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",  # signs in with an e-mail address
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -329,10 +325,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = LANGUAGE_COOKIE_HTTPONLY = True
-SESSION_ENGINE = "citizens.sessions"  # in the database, as Django's
-# Each web process keeps the sessions it read, told of every change by PostgreSQL (NOTIFY):
-# citizens/session_cache.py. Off, every signed-in request reads its session from the database.
-SESSION_READER_CACHE = env.bool("SESSION_READER_CACHE", default=True)
+# Sessions are read from the cache (Redis) and written to both it and the database, which
+# still holds them when Redis is away or has lost them.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 if SESSION_COOKIE_SECURE:
     # __Host- cookies are HTTPS-only and bound to this host: no subdomain can set or read them.
     SESSION_COOKIE_NAME = "__Host-sessionid"

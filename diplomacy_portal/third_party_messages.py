@@ -42,8 +42,4 @@ MESSAGES = [
     ngettext_lazy("Please submit at least %(num)d form.", "Please submit at least %(num)d forms."),
     gettext_noop("Central Kurdish (Sorani)"),
     gettext_noop("Uyghur"),
-    # The sessions' model (citizens.models.Session) keeps django.contrib.sessions' names, whose
-    # catalogue is not loaded: that app is not installed, its table unused.
-    gettext_noop("session"),
-    gettext_noop("sessions"),
 ]

@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from diplomacy_portal.models import ChoiceLabels
 from diplomacy_portal.vocabulary import CooperationField
 
 
@@ -19,7 +18,7 @@ def _in_language(english: str, persian: str) -> str:
     return english or persian
 
 
-class Initiative(ChoiceLabels, models.Model):
+class Initiative(models.Model):
     """A joint project with one or more sister cities, run by a coordinator with members."""
 
     class Status(models.TextChoices):
@@ -93,7 +92,7 @@ class Initiative(ChoiceLabels, models.Model):
         return "en" if self.description_en or not self.description_fa else "fa"
 
 
-class Membership(ChoiceLabels, models.Model):
+class Membership(models.Model):
     """A diplomat's place in an initiative: asked for, then accepted or declined; left later."""
 
     class State(models.TextChoices):
@@ -137,7 +136,7 @@ def _meeting_uid() -> str:
     return f"meeting-{uuid.uuid4()}"
 
 
-class Meeting(ChoiceLabels, models.Model):
+class Meeting(models.Model):
     """A meeting of an initiative or with a sister city; its invitations go to calendars.
 
     `sequence` is the iCalendar SEQUENCE: it grows with every change invitees must hear of.
@@ -238,7 +237,7 @@ class Meeting(ChoiceLabels, models.Model):
         return self.initiative.title if self.initiative_id else self.city.name
 
 
-class Invitation(ChoiceLabels, models.Model):
+class Invitation(models.Model):
     """One person invited to one meeting: stored first, delivered by a worker, then answered.
 
     `delivery_due_at` is set while an e-mail (invitation, update or cancellation) is owed, and

@@ -8,11 +8,10 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from diplomacy_portal.models import ChoiceLabels
 from diplomacy_portal.vocabulary import CooperationField
 
 
-class SisterCity(ChoiceLabels, models.Model):
+class SisterCity(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         REVIVING = "reviving", _("Reviving")
@@ -120,7 +119,7 @@ class SisterCity(ChoiceLabels, models.Model):
         return max(timezone.localdate().year - self.established_year, 0)
 
 
-class ContactLog(ChoiceLabels, models.Model):
+class ContactLog(models.Model):
     """A contact staff had with a partner city; it counts as the relation's activity."""
 
     class Kind(models.TextChoices):

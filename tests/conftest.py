@@ -3,7 +3,6 @@ import os
 import pytest
 from django.core.cache import cache
 
-from citizens import session_cache
 from diplomacy_portal.celery import app as celery_app
 
 from .factories import SisterCityFactory, UserFactory
@@ -18,14 +17,6 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 @pytest.fixture(autouse=True)
 def _empty_cache():
     cache.clear()
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _no_session_listener_left(django_db_setup):
-    """The tests that turn the session cache on close its listening connection; should one be
-    left open, it would keep the test database from being dropped at the end."""
-    yield
-    session_cache.cache.close()
 
 
 @pytest.fixture

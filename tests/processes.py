@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import uuid
+from importlib import import_module
 from pathlib import Path
 from urllib.parse import quote
 
@@ -269,11 +270,10 @@ def signed_in_cookie(user) -> str:
     """A Cookie header for `user`, signed in, for a portal process with production settings."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 
-    from citizens.sessions import SessionStore
-
-    session = SessionStore()
+    # Written to the database, where a portal process finds it (its cache, Redis, has it not).
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "citizens.auth.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return f"__Host-sessionid={session.session_key}; __Host-csrftoken={CSRF_SECRET}"

@@ -15,9 +15,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Each test starts with an empty cache (allauth's rate limits live there); tests that are about
 # Redis itself use it directly.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# A test's own transaction is never committed, so PostgreSQL would never tell the session cache
-# of its changes: tests that are about the cache, and the browser journeys, turn it on.
-SESSION_READER_CACHE = False
 # Background work runs in-process after commit; tests marked `worker` start a real worker.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True

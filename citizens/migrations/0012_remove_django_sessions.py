@@ -1,18 +1,9 @@
-"""django.contrib.sessions is no longer installed: sessions live in citizens_session (with whose
-session each is). This removes what that app left in a database made before: its empty table, its
-content type with the permissions on it (which the admin would list, untranslated), and the record
-of its migrations, so that installing it again would create its table again."""
+"""Once removed what django.contrib.sessions had left in a database (its table, content type and
+migration record), while the portal kept its sessions in citizens_session. Since 0013 that app
+holds the sessions again, so this does nothing: run in a new database, it could drop the table
+that app's own migration had just made, and in a database made before it, the one in use."""
 
 from django.db import migrations
-from django.db.migrations.recorder import MigrationRecorder
-
-
-def remove_django_sessions(apps, schema_editor):
-    connection = schema_editor.connection
-    schema_editor.execute("DROP TABLE IF EXISTS django_session")
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    ContentType.objects.using(connection.alias).filter(app_label="sessions").delete()
-    MigrationRecorder(connection).migration_qs.filter(app="sessions").delete()
 
 
 class Migration(migrations.Migration):
@@ -21,4 +12,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(remove_django_sessions, migrations.RunPython.noop)]
+    operations = []

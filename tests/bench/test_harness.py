@@ -31,7 +31,7 @@ TABLES = [
     "mfa_authenticator",
     "account_emailaddress",
     "citizens_user_groups",
-    "citizens_session",
+    "django_session",
     "citizens_user",
 ]
 

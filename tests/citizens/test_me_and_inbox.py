@@ -223,8 +223,9 @@ def test_my_page_reads_the_application_with_its_history_and_calendar_address_in_
     changes = list(application.history.all())
     client.force_login(application.user)
 
-    # The session with the reader; the application with the calendar address; its history.
-    with django_assert_num_queries(3):
+    # The user, their roles, the unread count; the application with the calendar address;
+    # its history.
+    with django_assert_num_queries(5):
         html = client.get("/me/").content.decode()
 
     shown = re.findall(r'<time datetime="([^"]+)"', html)
@@ -297,11 +298,12 @@ def test_the_inbox_pages_twenty_at_a_time_and_any_page_asked_for_is_answered(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("page", ["1", "3"])
-def test_a_page_of_the_inbox_and_the_count_take_two_queries(
+def test_every_page_of_the_inbox_makes_the_same_few_queries(
     client, crowded_inbox, page, django_assert_num_queries
 ):
     client.get("/inbox/")  # every text rendered and kept once
-    with django_assert_num_queries(3):  # the session with the reader, the count, the page
+    # The user, their roles; the notices' count, the page of them; the unread count.
+    with django_assert_num_queries(5):
         client.get("/inbox/", {"page": page})
 
 

@@ -1,14 +1,15 @@
-"""Expired sessions are deleted every night (citizens.tasks.clear_expired_sessions), so the
-sessions table holds only those that can still sign someone in."""
+"""Expired sessions are deleted every night (citizens.tasks.clear_expired_sessions, Django's
+clearsessions), so the sessions table holds only those that can still sign someone in."""
 
 import datetime
+from importlib import import_module
 
 import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from citizens import tasks
-from citizens.models import Session
-from citizens.sessions import SessionStore
 from diplomacy_portal.celery import app
 from tests.factories import UserFactory
 from tests.helpers import wait_for
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _session(user=None, expires_in=datetime.timedelta(days=1)) -> str:
-    store = SessionStore()
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
     if user is not None:
         store["_auth_user_id"] = str(user.pk)
     store.set_expiry(timezone.now() + expires_in)
@@ -37,9 +38,9 @@ def test_only_expired_sessions_are_deleted():
     _session(person, expires_in=-datetime.timedelta(seconds=1))
     _session(expires_in=-datetime.timedelta(days=30))
 
-    assert tasks.clear_expired_sessions() == 2
+    tasks.clear_expired_sessions()
 
-    assert list(Session.objects.values_list("session_key", "user")) == [(live, person.pk)]
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live]
 
 
 @pytest.mark.worker

@@ -283,7 +283,7 @@ class Role:
         if self.at_second_factor:
             client.post(reverse("account_login"), {"login": self.user.email, "password": PASSWORD})
         elif self.user is not None:
-            client.force_login(self.user, "citizens.auth.AuthenticationBackend")
+            client.force_login(self.user, "allauth.account.auth_backends.AuthenticationBackend")
             # The password confirmed a moment ago, as allauth records it: pages that ask for it
             # again before a sensitive change (two-factor set-up) open directly.
             methods = [{"method": "password", "at": time.time(), "reauthenticated": True}]

@@ -1,6 +1,5 @@
-"""A kept database connection is checked before each request's first query without asking the
-server anything while it is quiet (diplomacy_portal/postgresql); one the server has ended is
-replaced before the request uses it."""
+"""A kept database connection that the server has ended is replaced before a request uses it
+(Django's CONN_HEALTH_CHECKS)."""
 
 import select
 
@@ -17,22 +16,6 @@ def kept():
     wrapper.ensure_connection()
     yield wrapper
     wrapper.close()
-
-
-def _server_side(pid: int):
-    """The last query the server ran on a connection."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT query FROM pg_stat_activity WHERE pid = %s", [pid])
-        row = cursor.fetchone()
-    return row and row[0]
-
-
-def test_a_quiet_connection_is_found_usable_without_asking_the_server(kept):
-    with kept.cursor() as cursor:
-        cursor.execute("SELECT 'the last thing asked'")
-
-    assert kept.is_usable()
-    assert _server_side(kept.connection.info.backend_pid) == "SELECT 'the last thing asked'"
 
 
 def test_a_connection_the_server_ended_is_replaced_before_its_next_query(kept):

@@ -205,7 +205,7 @@ def test_sign_in_and_password_reset_say_the_same_whether_the_address_exists(clie
 
 @pytest.mark.django_db
 def test_an_idle_staff_session_expires(client, settings):
-    from citizens.models import Session
+    from django.contrib.sessions.models import Session
 
     client.force_login(reviewer())
     client.get("/admin/")
