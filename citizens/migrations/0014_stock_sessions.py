@@ -44,7 +44,7 @@ notifications = import_module("citizens.migrations.0010_session_reader_notificat
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("citizens", "0012_remove_django_sessions"),
+        ("citizens", "0013_document_public_ids"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("mfa", "0003_authenticator_type_uniq"),
