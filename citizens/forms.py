@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from diplomacy_portal import l10n
 from diplomacy_portal.forms import CalendarDateField
-from sistercities.models import CooperationField, SisterCity
+from diplomacy_portal.vocabulary import CooperationField
 
 from .models import DiplomatApplication, LanguageSkill, User
 from .services.applications import REQUIRED_FOR_SUBMISSION, adult_cut_off
@@ -46,7 +46,10 @@ class ApplicationForm(forms.ModelForm):
     )
     preferred_cities = CityChoiceField(
         label=_("Preferred sister cities"),
-        queryset=SisterCity.objects.order_by("name_en"),
+        # Through the application's own relation: citizens import no other app.
+        queryset=DiplomatApplication.preferred_cities.field.related_model.objects.order_by(
+            "name_en"
+        ),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )

@@ -1,7 +1,6 @@
 """Form fields shared by the apps."""
 
 import datetime
-import html
 import re
 
 import jdatetime
@@ -82,11 +81,3 @@ def _field_id(field) -> str:
     if field is None:
         return ""
     return field.id_for_label or (field.subwidgets[0].id_for_label if field.subwidgets else "")
-
-
-def escaped(value) -> str:
-    """A value escaped for HTML; kept only for citizens.templatetags.inbox until its entries
-    are written by a template."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))

@@ -7,7 +7,6 @@ from django import forms
 from django.core.validators import validate_email
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.forms.models import ModelChoiceIterator
 from django.utils.html import escape
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -15,35 +14,15 @@ from django.utils.translation import gettext_lazy as _
 from citizens.models import LanguageSkill, User
 from diplomacy_portal import l10n
 from diplomacy_portal.forms import CalendarDateField
-from sistercities.models import CooperationField, SisterCity
-from sistercities.selectors import city_options
+from diplomacy_portal.vocabulary import CooperationField
 
 from .models import Initiative, Meeting
 from .services.meetings import meeting_problems
 
 
-class CachedCityOptions(ModelChoiceIterator):
-    """The options of every sister city from the cache (sistercities.selectors.city_options):
-    a page showing the list reads no city from the database; a city sent is still looked up."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        yield from city_options(self.field.to_field_name or "pk")
-
-    def __len__(self):
-        return len(city_options(self.field.to_field_name or "pk")) + (
-            self.field.empty_label is not None
-        )
-
-    def __bool__(self):
-        return self.field.empty_label is not None or bool(len(self))
-
-
 class CityChoiceField(forms.ModelChoiceField):
-    """Any sister city (the options are every city, whatever `queryset` says)."""
-
-    iterator = CachedCityOptions
+    def label_from_instance(self, city):
+        return city.name
 
 
 class InitiativeChoiceField(forms.ModelChoiceField):
@@ -52,7 +31,9 @@ class InitiativeChoiceField(forms.ModelChoiceField):
 
 
 def _cities():
-    return SisterCity.objects.order_by("name_en")
+    # Through the initiative's own relation: the sister cities' app builds on this one, never
+    # the other way (docs/architecture.md, "Layers").
+    return Initiative.cities.field.related_model.objects.order_by("name_en")
 
 
 ANY = _("Any")

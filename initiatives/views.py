@@ -14,8 +14,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from diplomacy_portal import fragments, l10n
+from diplomacy_portal.exports import csv_text
 from diplomacy_portal.forms import error_summary
-from sistercities.tables import csv_text
 
 from . import ical, selectors
 from .access import can_manage_initiative, can_manage_meeting, manageable_initiatives, may_schedule
