@@ -109,7 +109,8 @@ class Session(AbstractBaseSession):
 
 
 class OutgoingEmail(ChoiceLabels, models.Model):
-    """An e-mail the portal owes someone: stored first, then sent by a worker exactly once."""
+    """An e-mail the portal owes someone (a notice, or a meeting's invitation, update or
+    cancellation): stored first, then sent by a worker exactly once; the one outbox."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
@@ -120,6 +121,11 @@ class OutgoingEmail(ChoiceLabels, models.Model):
     subject = models.CharField(_("subject"), max_length=998)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)
+    reply_to = models.EmailField(_("reply to"), blank=True)
+    # A meeting's calendar entry (RFC 5545) and its iTIP method, REQUEST or CANCEL; calendar
+    # programs act on the method named on the part.
+    calendar = models.TextField(_("calendar file"), blank=True)
+    calendar_method = models.CharField(_("calendar method"), max_length=10, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )

@@ -13,6 +13,13 @@ class InitiativesConfig(AppConfig):
 
         register_export_section("initiatives", my_initiatives_data)
 
+        from citizens.services.mail import register_delivery_listener
+
+        from .services.invitations import record_delivery
+
+        # An invitation is "sent" or "failed" as its e-mail in the outbox is.
+        register_delivery_listener(record_delivery)
+
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from diplomacy_portal import fragments
