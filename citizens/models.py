@@ -126,6 +126,10 @@ class OutgoingEmail(ChoiceLabels, models.Model):
     # programs act on the method named on the part.
     calendar = models.TextField(_("calendar file"), blank=True)
     calendar_method = models.CharField(_("calendar method"), max_length=10, blank=True)
+    # Set when another app writes this e-mail's content just before it is sent (a meeting's
+    # thousands of invitations are stored at once, then written a chunk at a time); empty once
+    # written. See citizens.services.mail.register_composer.
+    composer = models.CharField(_("written by"), max_length=40, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )

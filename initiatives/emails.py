@@ -51,7 +51,8 @@ class MeetingMail:
         if cancelled:
             kind = "cancellation"
         else:
-            kind = "update" if invitation.sequence_sent is not None else "invitation"
+            # Whoever has had an e-mail about the meeting is sent what changed.
+            kind = "update" if invitation.sent_at is not None else "invitation"
         subject, text, html = self._render(invitee.language, kind)
         name = invitee.get_full_name() or invitee.email
         rsvp = f"{settings.SITE_URL}/rsvp/{rsvp_token(invitation)}/"

@@ -11,6 +11,11 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
+            model_name="outgoingemail",
+            name="composer",
+            field=models.CharField(blank=True, max_length=40, verbose_name="written by"),
+        ),
+        migrations.AddField(
             model_name='outgoingemail',
             name='calendar',
             field=models.TextField(blank=True, verbose_name='calendar file'),

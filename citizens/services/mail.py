@@ -6,7 +6,9 @@ it runs in the transaction that records the e-mail sent or failed, so the two ne
 """
 
 import logging
+from collections import defaultdict
 from collections.abc import Callable, Iterable
+from email.charset import Charset
 from email.mime.text import MIMEText
 
 from django.conf import settings
@@ -21,14 +23,36 @@ from diplomacy_portal.queue import enqueue_on_commit
 logger = logging.getLogger(__name__)
 Status = OutgoingEmail.Status
 
+# A calendar file as 8-bit UTF-8 text, as Django sends a text part: its lines are folded at 75
+# octets (RFC 5545), and it stays readable in the raw message.
+CALENDAR_CHARSET = Charset("utf-8")
+CALENDAR_CHARSET.body_encoding = None
+
 # `listener(sent=[ids], failed=[ids])`, called inside the transaction that records them.
 _LISTENERS: list[Callable] = []
+# `compose(emails)` by name: fills in the content of stored e-mails before they are sent.
+_COMPOSERS: dict[str, Callable] = {}
+COMPOSED_FIELDS = [
+    "subject",
+    "body_text",
+    "body_html",
+    "reply_to",
+    "calendar",
+    "calendar_method",
+    "composer",
+]
 
 
 def register_delivery_listener(listener: Callable) -> None:
     """Have `listener(sent=..., failed=...)` told of each e-mail sent or given up, by id."""
     if listener not in _LISTENERS:
         _LISTENERS.append(listener)
+
+
+def register_composer(name: str, compose: Callable) -> None:
+    """Have `compose(emails)` write the content of the e-mails stored with composer=`name`, a
+    chunk at a time before they are sent; it returns those no longer owed, to be dropped."""
+    _COMPOSERS[name] = compose
 
 
 def _tell(*, sent: list[int] = (), failed: list[int] = ()) -> None:
@@ -102,7 +126,7 @@ def email_message(email: OutgoingEmail, *, connection=None) -> EmailMultiAlterna
         message.attach_alternative(email.body_html, "text/html")
     if email.calendar:
         # text/calendar naming its method, as calendar programs expect of an invitation.
-        part = MIMEText(email.calendar, "calendar", "utf-8")
+        part = MIMEText(email.calendar, "calendar", CALENDAR_CHARSET)
         part.set_param("method", email.calendar_method)
         part.add_header("Content-Disposition", "attachment", filename="invite.ics")
         message.attach(part)
@@ -112,6 +136,7 @@ def email_message(email: OutgoingEmail, *, connection=None) -> EmailMultiAlterna
 def send_emails(*, email_ids: list[int]) -> int | None:
     """Send the queued e-mails among `email_ids` over one SMTP connection, each recorded sent
     as soon as the server accepted it; return seconds to wait before a retry, else None."""
+    _compose(email_ids)
     connection = get_connection()
     try:
         for position, email_id in enumerate(email_ids):
@@ -124,6 +149,26 @@ def send_emails(*, email_ids: list[int]) -> int | None:
     return None
 
 
+@transaction.atomic
+def _compose(email_ids: list[int]) -> None:
+    """Write the content of the chunk's e-mails stored without it, by their composers."""
+    blank = list(
+        OutgoingEmail.objects.select_for_update(skip_locked=True)
+        .filter(pk__in=email_ids, status=Status.QUEUED)
+        .exclude(composer="")
+    )
+    by_composer = defaultdict(list)
+    for email in blank:
+        by_composer[email.composer].append(email)
+    for name, emails in by_composer.items():
+        gone = {email.pk for email in _COMPOSERS[name](emails)}
+        OutgoingEmail.objects.filter(pk__in=gone).delete()
+        for email in emails:
+            email.composer = ""
+        written = [email for email in emails if email.pk not in gone]
+        OutgoingEmail.objects.bulk_update(written, COMPOSED_FIELDS)
+
+
 def _send_one(email_id: int, connection) -> Exception | None:
     """Send one queued e-mail; a temporary failure is returned, for the chunk to be retried."""
     # The row stays locked while the server takes it: another worker holding the same e-mail
@@ -131,7 +176,7 @@ def _send_one(email_id: int, connection) -> Exception | None:
     with transaction.atomic():
         email = (
             OutgoingEmail.objects.select_for_update(skip_locked=True)
-            .filter(pk=email_id, status=Status.QUEUED)
+            .filter(pk=email_id, status=Status.QUEUED, composer="")
             .first()
         )
         if email is None:

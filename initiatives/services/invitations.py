@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from citizens.models import Notification, User
+from citizens.models import Notification, OutgoingEmail, User
 from citizens.services import mail as mail_service
 from citizens.services.notifications import notify, notify_many
 from sistercities.models import SisterCity
@@ -26,10 +26,8 @@ State = Invitation.State
 
 ANSWERS = {"accept": State.ACCEPTED, "decline": State.DECLINED, "maybe": State.TENTATIVE}
 REMINDED = [State.SENT, State.ACCEPTED, State.TENTATIVE]
-# What a meeting e-mail says of its invitee.
-INVITEE_FIELDS = [
-    f"invitee__{name}" for name in ("email", "first_name", "last_name", "preferred_language")
-]
+# The outbox's name for the meeting e-mails this module writes (compose_meeting_emails).
+COMPOSER = "meeting"
 
 
 def meeting_context(meeting: Meeting) -> dict:
@@ -144,27 +142,50 @@ def invite_matching(
 
 
 def write_meeting_emails(*, meeting: Meeting, invitations: QuerySet[Invitation]) -> int:
-    """Store in the outbox the e-mail each of `invitations` is owed now (invitation, update or
-    cancellation), a chunk at a time; workers send them after commit. Return how many."""
-    mail = emails.MeetingMail(meeting)
-    ids = list(invitations.order_by("pk").values_list("pk", flat=True))
-    for chunk in mail_service.chunks(ids):
-        owed = list(
-            Invitation.objects.filter(pk__in=chunk)
-            .select_related("invitee")
-            .only("meeting_id", "state", "sequence_sent", *INVITEE_FIELDS)
-            .order_by("pk")
+    """Store in the outbox an e-mail for each of `invitations` (invitation, update or
+    cancellation); return how many. Each is written as the meeting then is, a chunk at a time
+    just before it is sent (compose_meeting_emails), so a request inviting thousands stores
+    only their addresses."""
+    owed = list(invitations.order_by("pk").values_list("pk", "invitee__email"))
+    written = mail_service.queue_emails(
+        emails=[OutgoingEmail(to=address, composer=COMPOSER) for _pk, address in owed]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Invitation._meta.db_table} AS invitation SET email_id = written.email_id "
+            "FROM unnest(%s::bigint[], %s::bigint[]) AS written (id, email_id) "
+            "WHERE invitation.id = written.id",
+            [[pk for pk, _address in owed], [email.pk for email in written]],
         )
-        written = mail_service.queue_emails(emails=[mail.message(i) for i in owed])
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {Invitation._meta.db_table} AS invitation "
-                "SET email_id = written.email_id, sequence_sent = %s "
-                "FROM unnest(%s::bigint[], %s::bigint[]) AS written (id, email_id) "
-                "WHERE invitation.id = written.id",
-                [meeting.sequence, [i.pk for i in owed], [email.pk for email in written]],
-            )
-    return len(ids)
+    return len(owed)
+
+
+def compose_meeting_emails(outgoing: list[OutgoingEmail]) -> list[OutgoingEmail]:
+    """Write the content of stored meeting e-mails as each meeting now is; return those whose
+    invitation is gone (the meeting was deleted)."""
+    invitations = {
+        invitation.email_id: invitation
+        for invitation in Invitation.objects.filter(email__in=outgoing).select_related(
+            "invitee", "meeting__initiative__coordinator", "meeting__city", "meeting__organiser"
+        )
+    }
+    mails, gone = {}, []
+    for email in outgoing:
+        invitation = invitations.get(email.pk)
+        if invitation is None:
+            gone.append(email)
+            continue
+        if invitation.meeting_id not in mails:
+            mails[invitation.meeting_id] = emails.MeetingMail(invitation.meeting)
+        written = mails[invitation.meeting_id].message(invitation)
+        for field in ("subject", "body_text", "body_html", "reply_to", "calendar"):
+            setattr(email, field, getattr(written, field))
+        email.calendar_method = written.calendar_method
+    for meeting_id, mail in mails.items():
+        Invitation.objects.filter(meeting_id=meeting_id, email__in=outgoing).update(
+            sequence_sent=mail.meeting.sequence
+        )
+    return gone
 
 
 def record_delivery(*, sent: list[int], failed: list[int]) -> None:

@@ -4,6 +4,7 @@ import datetime
 import zoneinfo
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -147,7 +148,10 @@ def cancel_meeting(*, meeting: Meeting, actor: User) -> Meeting:
 def _send_to_invitees(meeting: Meeting, kind: str) -> None:
     """Tell the invitees of a change: in their inbox, and by e-mail with the calendar's new
     version; once cancelled, only those the invitation reached."""
-    _withdraw_unsent(meeting)
+    # E-mails about the meeting still waiting in the outbox are taken back: the new version
+    # replaces them. One a worker is sending now stays, and counts as received.
+    waiting = meeting.invitations.filter(email__status=OutgoingEmail.Status.QUEUED)
+    mail.withdraw_emails(email_ids=list(waiting.values_list("email_id", flat=True)))
     owed = meeting.invitations.exclude(state=Invitation.State.FAILED)
     notify(
         recipients=User.objects.filter(invitations__in=owed),
@@ -157,19 +161,5 @@ def _send_to_invitees(meeting: Meeting, kind: str) -> None:
         email=False,
     )
     if meeting.is_cancelled:
-        owed = owed.filter(sequence_sent__isnull=False)
+        owed = owed.filter(Q(sent_at__isnull=False) | Q(email__isnull=False))
     write_meeting_emails(meeting=meeting, invitations=owed)
-
-
-def _withdraw_unsent(meeting: Meeting) -> None:
-    """E-mails about the meeting still waiting in the outbox are taken back: the new version
-    replaces them. Whoever was never sent anything is owed the invitation (or, once
-    cancelled, nothing). One a worker is sending now stays, and counts as received."""
-    waiting = list(
-        meeting.invitations.filter(email__status=OutgoingEmail.Status.QUEUED).values_list(
-            "pk", "email_id", "sent_at"
-        )
-    )
-    withdrawn = set(mail.withdraw_emails(email_ids=[email for _pk, email, _sent in waiting]))
-    never_sent = [pk for pk, email, sent_at in waiting if email in withdrawn and sent_at is None]
-    Invitation.objects.filter(pk__in=never_sent).update(sequence_sent=None)

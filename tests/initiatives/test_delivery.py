@@ -272,3 +272,24 @@ def test_cancelling_sends_to_those_reached_and_nothing_to_those_never_sent(
     assert message.subject.startswith("Cancelled:")
     reached.refresh_from_db()
     assert reached.email.calendar_method == "CANCEL" and "SEQUENCE:1" in reached.email.calendar
+
+
+def test_invitations_are_stored_as_addresses_and_written_when_their_chunk_is_sent(owed):
+    meeting, ids = owed
+    stored = OutgoingEmail.objects.filter(pk__in=ids)
+    assert set(stored.values_list("composer", "subject")) == {("meeting", "")}
+
+    mail.send_emails(email_ids=ids)
+
+    assert all(e.subject.startswith("Invitation:") and e.calendar for e in stored)
+    assert set(stored.values_list("composer", "calendar_method")) == {("", "REQUEST")}
+
+
+def test_an_email_about_a_deleted_meeting_is_dropped_not_sent(owed, mailoutbox):
+    meeting, ids = owed
+    meeting.delete()
+
+    mail.send_emails(email_ids=ids)
+
+    assert mailoutbox == []
+    assert not OutgoingEmail.objects.filter(pk__in=ids).exists()

@@ -167,3 +167,4 @@ def test_the_console_backend_shows_the_message():
 
     assert "Content-Type: text/calendar" in stream.getvalue()
     assert 'method="REQUEST"' in stream.getvalue()
+    assert "BEGIN:VCALENDAR" in stream.getvalue()
