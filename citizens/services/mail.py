@@ -1,8 +1,11 @@
 """The outbox: every e-mail the portal sends is an OutgoingEmail row, stored in the transaction
 that owes it and sent after commit by a worker, in chunks over one SMTP connection each.
 
-Apps that keep their own record of a delivery (a meeting's invitation) register a listener;
-it runs in the transaction that records the e-mail sent or failed, so the two never disagree.
+An app whose e-mails are too many to write in one request (a meeting's thousands of
+invitations) stores them with only an address and registers a composer, which writes a chunk's
+content just before it is sent. An app that keeps its own record of a delivery registers a
+listener; it runs in the transaction that records the e-mail sent or failed, so the two never
+disagree. Both are registered in the app's AppConfig.ready(): citizens imports no other app.
 """
 
 import logging

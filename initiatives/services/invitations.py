@@ -1,6 +1,5 @@
-"""Inviting people to meetings, delivering the invitations in chunks, answers and reminders."""
+"""Inviting people to meetings, their e-mails in the outbox, answers and reminders."""
 
-import logging
 from collections import defaultdict
 from datetime import timedelta
 
@@ -21,7 +20,6 @@ from ..access import can_manage_meeting
 from ..models import Invitation, Meeting, Membership
 from . import InitiativeError
 
-logger = logging.getLogger(__name__)
 State = Invitation.State
 
 ANSWERS = {"accept": State.ACCEPTED, "decline": State.DECLINED, "maybe": State.TENTATIVE}
@@ -161,8 +159,8 @@ def write_meeting_emails(*, meeting: Meeting, invitations: QuerySet[Invitation])
 
 
 def compose_meeting_emails(outgoing: list[OutgoingEmail]) -> list[OutgoingEmail]:
-    """Write the content of stored meeting e-mails as each meeting now is; return those whose
-    invitation is gone (the meeting was deleted)."""
+    """Write the content of stored meeting e-mails as each meeting now is; return those no
+    longer owed (the meeting was deleted, or a newer e-mail replaced them)."""
     invitations = {
         invitation.email_id: invitation
         for invitation in Invitation.objects.filter(email__in=outgoing).select_related(
@@ -178,9 +176,15 @@ def compose_meeting_emails(outgoing: list[OutgoingEmail]) -> list[OutgoingEmail]
         if invitation.meeting_id not in mails:
             mails[invitation.meeting_id] = emails.MeetingMail(invitation.meeting)
         written = mails[invitation.meeting_id].message(invitation)
-        for field in ("subject", "body_text", "body_html", "reply_to", "calendar"):
+        for field in (
+            "subject",
+            "body_text",
+            "body_html",
+            "reply_to",
+            "calendar",
+            "calendar_method",
+        ):
             setattr(email, field, getattr(written, field))
-        email.calendar_method = written.calendar_method
     for meeting_id, mail in mails.items():
         Invitation.objects.filter(meeting_id=meeting_id, email__in=outgoing).update(
             sequence_sent=mail.meeting.sequence
@@ -197,8 +201,6 @@ def record_delivery(*, sent: list[int], failed: list[int]) -> None:
             state=Case(When(state=State.PENDING, then=Value(State.SENT)), default=F("state")),
         )
     if failed:
-        for invitation in Invitation.objects.filter(email_id__in=failed).select_related("invitee"):
-            logger.error("Invitation %s to %s could not be delivered", invitation.pk, invitation)
         Invitation.objects.filter(email_id__in=failed, state=State.PENDING).update(
             state=State.FAILED
         )
