@@ -99,7 +99,7 @@ def fanout(
         with database.cursor() as cursor:
             cursor.execute(
                 "SELECT count(*) FROM initiatives_invitation WHERE meeting_id = %s "
-                "AND sent_at IS NOT NULL AND delivery_due_at IS NULL",
+                "AND sent_at IS NOT NULL",
                 [meeting],
             )
             (sent,) = cursor.fetchone()

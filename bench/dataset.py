@@ -409,12 +409,12 @@ def _invitations(cursor, s: Sizes, password: str) -> None:
     cursor.execute(
         """
         INSERT INTO initiatives_invitation (meeting_id, invitee_id, state, created_at,
-            sent_at, sequence_sent, attempts, last_error, responded_at, invited_by_id)
+            sent_at, sequence_sent, responded_at, invited_by_id)
         SELECT m.id, pg_temp.diplomat((m.id * 7919 + j * 10007) %% %(diplomats)s),
             CASE WHEN x.starts_at < now() OR j %% 3 = 0
                  THEN (ARRAY['accepted','declined','tentative','sent'])[1 + j %% 4]
                  ELSE 'sent' END,
-            x.created_at, x.created_at, 0, 0, '',
+            x.created_at, x.created_at, 0,
             CASE WHEN x.starts_at < now() OR j %% 3 = 0 THEN x.created_at + interval '1 day' END,
             x.organiser_id
         FROM meeting_share m JOIN initiatives_meeting x ON x.id = m.id,

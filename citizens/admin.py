@@ -119,10 +119,19 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(OutgoingEmail)
 class OutgoingEmailAdmin(admin.ModelAdmin):
-    """Read-only: staff see what was sent and what failed; nobody rewrites it."""
+    """Read-only: staff see what was sent and what failed, notices and meeting e-mails alike
+    (the one outbox); nobody rewrites it."""
 
-    list_display = ["to", "subject", "status", "attempts", "created_at", "sent_at"]
-    list_filter = ["status"]
+    list_display = [
+        "to",
+        "subject",
+        "status",
+        "calendar_method",
+        "attempts",
+        "created_at",
+        "sent_at",
+    ]
+    list_filter = ["status", "calendar_method"]
     search_fields = ["to", "subject"]
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in OutgoingEmail._meta.fields]

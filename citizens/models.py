@@ -92,7 +92,8 @@ class User(AbstractUser):
 
 
 class OutgoingEmail(models.Model):
-    """An e-mail the portal owes someone: stored first, then sent by a worker exactly once."""
+    """An e-mail the portal owes someone (a notice, or a meeting's invitation, update or
+    cancellation): stored first, then sent by a worker exactly once; the one outbox."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
@@ -103,6 +104,15 @@ class OutgoingEmail(models.Model):
     subject = models.CharField(_("subject"), max_length=998)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)
+    reply_to = models.EmailField(_("reply to"), blank=True)
+    # A meeting's calendar entry (RFC 5545) and its iTIP method, REQUEST or CANCEL; calendar
+    # programs act on the method named on the part.
+    calendar = models.TextField(_("calendar file"), blank=True)
+    calendar_method = models.CharField(_("calendar method"), max_length=10, blank=True)
+    # Set when another app writes this e-mail's content just before it is sent (a meeting's
+    # thousands of invitations are stored at once, then written a chunk at a time); empty once
+    # written. See citizens.services.mail.register_composer.
+    composer = models.CharField(_("written by"), max_length=40, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )

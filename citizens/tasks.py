@@ -5,9 +5,10 @@ from .services import mail
 
 
 @shared_task(bind=True, max_retries=None)
-def send_outgoing_email(self, email_id: int) -> None:
-    """Deliver one stored e-mail; tries are counted and bounded on its row."""
-    retry_in = mail.deliver_outgoing_email(email_id=email_id)
+def send_emails(self, email_ids: list[int]) -> None:
+    """Deliver a chunk of stored e-mails over one SMTP connection; tries are counted and
+    bounded on their rows."""
+    retry_in = mail.send_emails(email_ids=email_ids)
     if retry_in is not None:
         raise self.retry(countdown=retry_in)
 

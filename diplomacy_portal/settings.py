@@ -210,11 +210,10 @@ PDF_INSPECTION_SECONDS = env.int("PDF_INSPECTION_SECONDS", default=20)
 # ClamAV's daemon, when there is one: the path of its Unix socket. Uploads are refused while it
 # does not answer; unset, nothing is scanned and the admin's document view says so.
 CLAMD_SOCKET = env.str("CLAMD_SOCKET", default="")
-# Meeting invitations go out in chunks, each over a few SMTP connections side by side;
-# reminders come this many hours before a meeting; an e-mail's RSVP link works for this many
-# days after it was sent.
+# E-mails go out in chunks, one task and one SMTP connection each (a meeting's thousands of
+# invitations are spread over the workers); reminders come this many hours before a meeting;
+# an e-mail's RSVP link works for this many days after it was sent.
 INVITATION_CHUNK_SIZE = env.int("INVITATION_CHUNK_SIZE", default=200)
-INVITATION_SMTP_CONNECTIONS = env.int("INVITATION_SMTP_CONNECTIONS", default=4)
 MEETING_REMINDER_HOURS = env.int("MEETING_REMINDER_HOURS", default=24)
 RSVP_TOKEN_MAX_AGE_DAYS = env.int("RSVP_TOKEN_MAX_AGE_DAYS", default=180)
 # A sister city with no activity (a meeting held, an initiative started or updated, a contact
@@ -295,10 +294,6 @@ DELIVERY_SWEEP_GRACE_SECONDS = env.int("DELIVERY_SWEEP_GRACE_SECONDS", default=1
 _SWEEP_EVERY = env.float("DELIVERY_SWEEP_INTERVAL_SECONDS", default=60.0)
 CELERY_BEAT_SCHEDULE = {
     "queue-due-emails": {"task": "citizens.tasks.queue_due_emails", "schedule": _SWEEP_EVERY},
-    "queue-due-invitations": {
-        "task": "initiatives.tasks.queue_due_invitations",
-        "schedule": _SWEEP_EVERY,
-    },
     "send-meeting-reminders": {
         "task": "initiatives.tasks.send_meeting_reminders",
         "schedule": 300.0,

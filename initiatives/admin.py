@@ -108,10 +108,15 @@ class MeetingAdmin(ReadOnlyAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(ReadOnlyAdmin):
-    list_display = ["meeting", "invitee", "state", "sent_at", "responded_at", "attempts"]
+    list_display = ["meeting", "invitee", "state", "sent_at", "responded_at", "email_status"]
     list_filter = ["state"]
-    list_select_related = ["meeting", "invitee"]
+    list_select_related = ["meeting", "invitee", "email"]
     search_fields = ["invitee__email", "meeting__title"]
+
+    @admin.display(description=_("e-mail"), ordering="email__status")
+    def email_status(self, invitation):
+        """The latest e-mail's delivery; failures are listed with every other e-mail's."""
+        return invitation.email.get_status_display() if invitation.email else "—"
 
     def get_queryset(self, request):
         invitations = super().get_queryset(request)

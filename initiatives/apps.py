@@ -13,6 +13,15 @@ class InitiativesConfig(AppConfig):
 
         register_export_section("initiatives", my_initiatives_data)
 
+        from citizens.services.mail import register_composer, register_delivery_listener
+
+        from .services.invitations import COMPOSER, compose_meeting_emails, record_delivery
+
+        # Meeting e-mails are stored in the outbox first and written just before they are sent;
+        # an invitation is "sent" or "failed" as its e-mail in the outbox is.
+        register_composer(COMPOSER, compose_meeting_emails)
+        register_delivery_listener(record_delivery)
+
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from diplomacy_portal import fragments

@@ -240,8 +240,9 @@ class Meeting(models.Model):
 class Invitation(models.Model):
     """One person invited to one meeting: stored first, delivered by a worker, then answered.
 
-    `delivery_due_at` is set while an e-mail (invitation, update or cancellation) is owed, and
-    cleared once it is sent or given up; the sweep queues again what stays due too long.
+    Each e-mail about the meeting (invitation, update or cancellation) is a row of the outbox
+    (citizens.OutgoingEmail); `email` is the latest, `sequence_sent` the calendar SEQUENCE it
+    carries. `sent_at` and the state "sent" or "failed" follow the outbox's delivery.
     """
 
     class State(models.TextChoices):
@@ -274,11 +275,16 @@ class Invitation(models.Model):
         verbose_name=_("invited by"),
     )
     created_at = models.DateTimeField(_("invited"), auto_now_add=True)
-    delivery_due_at = models.DateTimeField(_("e-mail owed since"), null=True, blank=True)
+    email = models.ForeignKey(
+        "citizens.OutgoingEmail",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("e-mail"),
+    )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     sequence_sent = models.PositiveIntegerField(_("calendar sequence sent"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
     responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
     waitlisted_at = models.DateTimeField(_("on the waiting list since"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
@@ -291,11 +297,6 @@ class Invitation(models.Model):
         ]
         indexes = [
             models.Index(fields=["meeting", "state"], name="invitation_by_state"),
-            models.Index(
-                fields=["delivery_due_at"],
-                name="invitation_delivery_due",
-                condition=Q(delivery_due_at__isnull=False),
-            ),
             models.Index(
                 fields=["meeting"],
                 name="invitation_reminder_due",

@@ -1,35 +1,30 @@
-"""Inviting people to meetings, delivering the invitations in chunks, answers and reminders."""
+"""Inviting people to meetings, their e-mails in the outbox, answers and reminders."""
 
-import logging
-import queue
-import threading
 from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import get_connection
 from django.db import connection, transaction
-from django.db.models import Count, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, F, Model, QuerySet, Value, When
+from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from citizens.models import Notification, User
+from citizens.models import Notification, OutgoingEmail, User
+from citizens.services import mail as mail_service
 from citizens.services.notifications import notify, notify_many
-from diplomacy_portal.mail import due_for_sweep, is_permanent_failure, retry_delay
-from diplomacy_portal.queue import enqueue_on_commit
-from sistercities.models import SisterCity
 
 from .. import emails
 from ..access import can_manage_meeting
 from ..models import Invitation, Meeting, Membership
 from . import InitiativeError
 
-logger = logging.getLogger(__name__)
 State = Invitation.State
 
 ANSWERS = {"accept": State.ACCEPTED, "decline": State.DECLINED, "maybe": State.TENTATIVE}
 REMINDED = [State.SENT, State.ACCEPTED, State.TENTATIVE]
+# The outbox's name for the meeting e-mails this module writes (compose_meeting_emails).
+COMPOSER = "meeting"
 
 
 def meeting_context(meeting: Meeting) -> dict:
@@ -52,10 +47,9 @@ def diplomats() -> QuerySet[User]:
 def invite_people(*, meeting: Meeting, people: QuerySet[User], invited_by: User) -> int:
     """Invite each of `people` once, however often asked; return how many are new.
 
-    Each new invitee finds it in their inbox at once; the e-mails go out in the background.
+    Each new invitee finds it in their inbox at once; the e-mails are stored in the outbox
+    with the invitations and go out in the background.
     """
-    from ..tasks import send_meeting_invitations
-
     # The meeting's row lock makes two presses of the button queue one after the other.
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if not can_manage_meeting(invited_by, meeting):
@@ -79,12 +73,14 @@ def invite_people(*, meeting: Meeting, people: QuerySet[User], invited_by: User)
             context=meeting_context(meeting),
             url=meeting.get_absolute_url(),
         )
-        enqueue_on_commit(send_meeting_invitations, meeting.pk)
+        write_meeting_emails(
+            meeting=meeting, invitations=meeting.invitations.filter(invitee_id__in=new)
+        )
     return len(new)
 
 
 def _insert_invitations(*, meeting: Meeting, people: QuerySet[User], invited_by: User) -> list:
-    """Invitations for those of `people` not invited yet, owed their e-mail; their ids.
+    """Invitations for those of `people` not invited yet; their invitees' ids.
 
     One INSERT ... SELECT: a model instance per invitee made a 10,000-strong invitation take
     seconds. The unique constraint has the last word on who is new."""
@@ -94,10 +90,10 @@ def _insert_invitations(*, meeting: Meeting, people: QuerySet[User], invited_by:
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {Invitation._meta.db_table} (meeting_id, invitee_id, state, "
-            "invited_by_id, created_at, delivery_due_at, attempts, last_error) "
-            f"SELECT %s, person.id, %s, %s, %s, %s, 0, '' FROM ({people_sql}) AS person (id) "
+            "invited_by_id, created_at) "
+            f"SELECT %s, person.id, %s, %s, %s FROM ({people_sql}) AS person (id) "
             "ON CONFLICT DO NOTHING RETURNING invitee_id",
-            [meeting.pk, State.PENDING, invited_by.pk, timezone.now(), due_for_sweep(), *params],
+            [meeting.pk, State.PENDING, invited_by.pk, timezone.now(), *params],
         )
         return [invitee for (invitee,) in cursor.fetchall()]
 
@@ -114,7 +110,7 @@ def invite_members(*, meeting: Meeting, invited_by: User) -> int:
 
 
 def matching_diplomats(
-    *, field: str = "", language: str = "", city: SisterCity | None = None
+    *, field: str = "", language: str = "", city: Model | None = None
 ) -> QuerySet[User]:
     """Citizen diplomats by what their approved application says."""
     people = diplomats()
@@ -133,7 +129,7 @@ def invite_matching(
     invited_by: User,
     field: str = "",
     language: str = "",
-    city: SisterCity | None = None,
+    city: Model | None = None,
 ) -> int:
     """Invite every citizen diplomat with the field, language and preferred city given."""
     if not (field or language or city):
@@ -142,185 +138,71 @@ def invite_matching(
     return invite_people(meeting=meeting, people=people, invited_by=invited_by)
 
 
-def queue_invitation_chunks(*, meeting_id: int) -> int:
-    """Queue one delivery task per chunk of the meeting's owed e-mails; return the chunks."""
-    from ..tasks import send_invitation_chunk
-
-    owed = list(
-        Invitation.objects.filter(meeting_id=meeting_id, delivery_due_at__isnull=False)
-        .order_by("pk")
-        .values_list("pk", flat=True)
+def write_meeting_emails(*, meeting: Meeting, invitations: QuerySet[Invitation]) -> int:
+    """Store in the outbox an e-mail for each of `invitations` (invitation, update or
+    cancellation); return how many. Each is written as the meeting then is, a chunk at a time
+    just before it is sent (compose_meeting_emails), so a request inviting thousands stores
+    only their addresses."""
+    owed = list(invitations.order_by("pk").values_list("pk", "invitee__email"))
+    written = mail_service.queue_emails(
+        emails=[OutgoingEmail(to=address, composer=COMPOSER) for _pk, address in owed]
     )
-    size = settings.INVITATION_CHUNK_SIZE
-    chunks = [owed[start : start + size] for start in range(0, len(owed), size)]
-    for chunk in chunks:
-        enqueue_on_commit(send_invitation_chunk, meeting_id, chunk)
-    return len(chunks)
-
-
-def deliver_invitation_chunk(*, meeting_id: int, invitation_ids: list[int]) -> int | None:
-    """Send the owed e-mails of a chunk over one SMTP connection and mark them sent in bulk.
-
-    Returns seconds to wait before trying the rest again after a temporary failure, else None.
-    A chunk delivered twice sends nothing twice: rows are claimed under a lock, and only those
-    still owed an e-mail are sent.
-    """
-    with transaction.atomic():
-        # A shared lock on the meeting: chunks of it go out side by side, but a change to it
-        # waits until they are done, so none is marked sent with an outdated version.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT 1 FROM initiatives_meeting WHERE id = %s FOR SHARE", [meeting_id]
-            )
-            if cursor.fetchone() is None:
-                return None
-        meeting = Meeting.objects.select_related(
-            "initiative__coordinator", "city", "organiser"
-        ).get(pk=meeting_id)
-        claimed = list(
-            Invitation.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("invitee")
-            .filter(pk__in=invitation_ids, meeting_id=meeting_id, delivery_due_at__isnull=False)
-            .order_by("pk")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Invitation._meta.db_table} AS invitation SET email_id = written.email_id "
+            "FROM unnest(%s::bigint[], %s::bigint[]) AS written (id, email_id) "
+            "WHERE invitation.id = written.id",
+            [[pk for pk, _address in owed], [email.pk for email in written]],
         )
-        if not claimed:
-            return None
-        sent, refused, failure = _send_chunk(claimed, meeting)
-        _record_sent(sent, meeting)
-        _record_refused(refused)
-        rest = [i for i in claimed if i not in sent and i not in refused]
-        if failure is not None and rest:  # a time limit may strike once all went out
-            return _record_failure(rest, failure)
-    return None
+    return len(owed)
 
 
-def _send_chunk(invitations: list[Invitation], meeting: Meeting):
-    """Send each invitation's e-mail, over INVITATION_SMTP_CONNECTIONS connections side by side:
-    SMTP answers each command before the next is sent, so over one connection this worker and
-    the server spend much of their time waiting on each other."""
-    sent, refused = [], {}
-    mail = emails.MeetingMail(meeting)
-    try:
-        # Built here, in the task's own thread and transaction, before any is sent.
-        owed = queue.SimpleQueue()
-        for invitation in invitations:
-            owed.put((invitation, mail.message(invitation)))
-    except Exception as exc:  # recorded on the rows, then retried or given up
-        return sent, refused, exc
-    failures, stop = [], threading.Event()
-
-    def deliver(done: threading.Event):
-        smtp = get_connection()
-        try:
-            smtp.open()
-            while not stop.is_set():
-                try:
-                    invitation, message = owed.get_nowait()
-                except queue.Empty:
-                    return
-                try:
-                    smtp.send_messages([message])
-                except Exception as exc:  # one address refused for good, or the server away
-                    if not is_permanent_failure(exc):
-                        raise
-                    refused[invitation] = exc
-                    continue
-                sent.append(invitation)
-        except Exception as exc:  # every sender stops; the rows not sent are retried
-            failures.append(exc)
-            stop.set()
-        finally:
-            try:
-                smtp.close()
-            finally:
-                done.set()
-
-    # Waited for by events, not Thread.join(): on Python 3.11 a join interrupted by the time
-    # limit marks a thread that is still sending as stopped, and a second join returns at once,
-    # before the message in hand is recorded.
-    finished = [
-        threading.Event()
-        for _ in range(min(settings.INVITATION_SMTP_CONNECTIONS, len(invitations)))
-    ]
-    for n, done in enumerate(finished):
-        threading.Thread(target=deliver, args=(done,), name=f"invitations-{meeting.pk}-{n}").start()
-    try:
-        for done in finished:
-            done.wait()
-    except Exception as exc:  # the task's time limit: what was sent is recorded, the rest retried
-        failures.append(exc)
-        stop.set()
-        for done in finished:
-            done.wait()  # each stops after the message in hand
-    return sent, refused, (failures[0] if failures else None)
-
-
-def _record_sent(sent: list[Invitation], meeting: Meeting) -> None:
-    if not sent:
-        return
-    ids = [invitation.pk for invitation in sent]
-    now = timezone.now()
-    Invitation.objects.filter(pk__in=ids).update(
-        sequence_sent=meeting.sequence,
-        sent_at=Coalesce("sent_at", now),
-        delivery_due_at=None,
-        attempts=0,
-        last_error="",
-    )
-    Invitation.objects.filter(pk__in=ids, state=State.PENDING).update(state=State.SENT)
-
-
-def _record_refused(refused: dict) -> None:
-    for invitation, exc in refused.items():
-        logger.error("Invitation %s to %s refused: %s", invitation.pk, invitation.invitee, exc)
-        Invitation.objects.filter(pk=invitation.pk).update(
-            delivery_due_at=None, last_error=f"{type(exc).__name__}: {exc}"[:2000]
+def compose_meeting_emails(outgoing: list[OutgoingEmail]) -> list[OutgoingEmail]:
+    """Write the content of stored meeting e-mails as each meeting now is; return those no
+    longer owed (the meeting was deleted, or a newer e-mail replaced them)."""
+    invitations = {
+        invitation.email_id: invitation
+        for invitation in Invitation.objects.filter(email__in=outgoing).select_related(
+            "invitee", "meeting__initiative__coordinator", "meeting__city", "meeting__organiser"
         )
-        # An answer already given stays; only an invitation that never arrived is failed.
-        Invitation.objects.filter(pk=invitation.pk, state=State.PENDING).update(state=State.FAILED)
-
-
-def _record_failure(rest: list[Invitation], exc: Exception) -> int | None:
-    error = f"{type(exc).__name__}: {exc}"[:2000]
-    attempts = max(invitation.attempts for invitation in rest) + 1
-    ids = [invitation.pk for invitation in rest]
-    if attempts >= settings.MAIL_MAX_ATTEMPTS:
-        logger.error("Giving up on %s invitations after %s attempts: %s", len(ids), attempts, exc)
-        Invitation.objects.filter(pk__in=ids).update(
-            attempts=attempts, last_error=error, delivery_due_at=None
+    }
+    mails, gone = {}, []
+    for email in outgoing:
+        invitation = invitations.get(email.pk)
+        if invitation is None:
+            gone.append(email)
+            continue
+        if invitation.meeting_id not in mails:
+            mails[invitation.meeting_id] = emails.MeetingMail(invitation.meeting)
+        written = mails[invitation.meeting_id].message(invitation)
+        for field in (
+            "subject",
+            "body_text",
+            "body_html",
+            "reply_to",
+            "calendar",
+            "calendar_method",
+        ):
+            setattr(email, field, getattr(written, field))
+    for meeting_id, mail in mails.items():
+        Invitation.objects.filter(meeting_id=meeting_id, email__in=outgoing).update(
+            sequence_sent=mail.meeting.sequence
         )
-        Invitation.objects.filter(pk__in=ids, state=State.PENDING).update(state=State.FAILED)
-        return None
-    delay = retry_delay(attempts)
-    Invitation.objects.filter(pk__in=ids).update(
-        attempts=attempts, last_error=error, delivery_due_at=due_for_sweep(delay)
-    )
-    return delay
+    return gone
 
 
-def queue_due_invitations(*, limit: int = 5000) -> int:
-    """Queue again the invitation e-mails no worker has sent in time (the broker lost them)."""
-    from ..tasks import send_invitation_chunk
-
-    now = timezone.now()
-    with transaction.atomic():
-        due = list(
-            Invitation.objects.select_for_update(skip_locked=True)
-            .filter(delivery_due_at__lte=now)
-            .order_by("delivery_due_at")
-            .values_list("pk", "meeting_id")[:limit]
+def record_delivery(*, sent: list[int], failed: list[int]) -> None:
+    """The outbox sent or gave up these e-mails: their invitations were delivered or failed
+    (an answer already given stays)."""
+    if sent:
+        Invitation.objects.filter(email_id__in=sent).update(
+            sent_at=Coalesce("sent_at", Now()),
+            state=Case(When(state=State.PENDING, then=Value(State.SENT)), default=F("state")),
         )
-        Invitation.objects.filter(pk__in=[pk for pk, _meeting in due]).update(
-            delivery_due_at=due_for_sweep()
+    if failed:
+        Invitation.objects.filter(email_id__in=failed, state=State.PENDING).update(
+            state=State.FAILED
         )
-        by_meeting = defaultdict(list)
-        for pk, meeting_id in due:
-            by_meeting[meeting_id].append(pk)
-        size = settings.INVITATION_CHUNK_SIZE
-        for meeting_id, ids in by_meeting.items():
-            for start in range(0, len(ids), size):
-                enqueue_on_commit(send_invitation_chunk, meeting_id, ids[start : start + size])
-    return len(due)
 
 
 def seats_left(meeting: Meeting) -> int | None:

@@ -4,20 +4,19 @@ import datetime
 import zoneinfo
 
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from citizens.models import Notification, User
+from citizens.models import Notification, OutgoingEmail, User
+from citizens.services import mail
 from citizens.services.notifications import notify
 from diplomacy_portal import l10n
-from diplomacy_portal.mail import due_for_sweep
-from diplomacy_portal.queue import enqueue_on_commit
 
 from ..access import can_manage_initiative, can_manage_meeting, may_schedule
 from ..models import Initiative, Invitation, Meeting
 from . import InitiativeError
-from .invitations import meeting_context, promote_from_waiting_list
+from .invitations import meeting_context, promote_from_waiting_list, write_meeting_emails
 
 # Far beyond any real meeting, and within what the database and Python's dates hold in every
 # time zone (a date near the year 9999 overflows once converted to UTC).
@@ -141,24 +140,25 @@ def cancel_meeting(*, meeting: Meeting, actor: User) -> Meeting:
     meeting.status = Meeting.Status.CANCELLED
     meeting.sequence += 1
     meeting.save(update_fields=["status", "sequence", "updated_at"])
-    # Those never sent the invitation are owed nothing now.
-    meeting.invitations.filter(sequence_sent__isnull=True).update(delivery_due_at=None)
     _send_to_invitees(meeting, Notification.Kind.MEETING_CANCELLED)
     return meeting
 
 
 def _send_to_invitees(meeting: Meeting, kind: str) -> None:
-    from ..tasks import send_meeting_invitations
-
-    reached = meeting.invitations.filter(sequence_sent__isnull=False)
-    reached.exclude(state=Invitation.State.FAILED).update(delivery_due_at=due_for_sweep())
+    """Tell the invitees of a change: in their inbox, and by e-mail with the calendar's new
+    version; once cancelled, only those the invitation reached."""
+    # E-mails about the meeting still waiting in the outbox are taken back: the new version
+    # replaces them. One a worker is sending now stays, and counts as received.
+    waiting = meeting.invitations.filter(email__status=OutgoingEmail.Status.QUEUED)
+    mail.withdraw_emails(email_ids=list(waiting.values_list("email_id", flat=True)))
+    owed = meeting.invitations.exclude(state=Invitation.State.FAILED)
     notify(
-        recipients=User.objects.filter(
-            invitations__in=meeting.invitations.exclude(state=Invitation.State.FAILED)
-        ),
+        recipients=User.objects.filter(invitations__in=owed),
         kind=kind,
         context=meeting_context(meeting),
         url=meeting.get_absolute_url(),
         email=False,
     )
-    enqueue_on_commit(send_meeting_invitations, meeting.pk)
+    if meeting.is_cancelled:
+        owed = owed.filter(Q(sent_at__isnull=False) | Q(email__isnull=False))
+    write_meeting_emails(meeting=meeting, invitations=owed)

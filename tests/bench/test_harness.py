@@ -59,7 +59,7 @@ def test_the_data_set_has_the_promised_proportions():
     assert not Invitation.objects.filter(meeting_id=people["fanout_meeting"]).exists()
     # Every invitee is a diplomat, and nobody is owed an e-mail before the benchmark starts.
     assert not Invitation.objects.filter(invitee__diplomat_since__isnull=True).exists()
-    assert not Invitation.objects.filter(delivery_due_at__isnull=False).exists()
+    assert not Invitation.objects.filter(sent_at__isnull=True).exists()
 
 
 def test_each_page_makes_the_same_few_queries_at_two_data_sizes():

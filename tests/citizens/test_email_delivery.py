@@ -1,11 +1,14 @@
+"""Notices through the outbox: stored, sent after commit, once; retried, given up, swept."""
+
 import smtplib
 
 import pytest
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends.locmem import EmailBackend
 from django.utils import timezone
 
 from citizens.models import OutgoingEmail
-from citizens.services.mail import deliver_outgoing_email, queue_email
+from citizens.services.mail import queue_email, send_emails
 
 
 def _message(to=("ana@example.org",)):
@@ -51,8 +54,8 @@ def test_a_rolled_back_request_sends_nothing(mailoutbox, django_capture_on_commi
 def test_delivering_twice_sends_once(mailoutbox):
     (email,) = queue_email(message=_message())
 
-    deliver_outgoing_email(email_id=email.pk)
-    deliver_outgoing_email(email_id=email.pk)
+    send_emails(email_ids=[email.pk])
+    send_emails(email_ids=[email.pk])
 
     assert len(mailoutbox) == 1
 
@@ -64,8 +67,8 @@ def test_a_temporary_smtp_failure_is_retried_later(monkeypatch):
     def busy(self, *args, **kwargs):
         raise smtplib.SMTPResponseException(451, b"Try again later")
 
-    monkeypatch.setattr(EmailMultiAlternatives, "send", busy)
-    retry_in = deliver_outgoing_email(email_id=email.pk)
+    monkeypatch.setattr(EmailBackend, "send_messages", busy)
+    retry_in = send_emails(email_ids=[email.pk])
 
     email.refresh_from_db()
     assert retry_in is not None and retry_in > 0
@@ -81,8 +84,8 @@ def test_a_permanent_smtp_failure_marks_the_email_failed_without_retry(monkeypat
     def refused(self, *args, **kwargs):
         raise smtplib.SMTPRecipientsRefused({"ana@example.org": (550, b"No such user")})
 
-    monkeypatch.setattr(EmailMultiAlternatives, "send", refused)
-    retry_in = deliver_outgoing_email(email_id=email.pk)
+    monkeypatch.setattr(EmailBackend, "send_messages", refused)
+    retry_in = send_emails(email_ids=[email.pk])
 
     email.refresh_from_db()
     assert retry_in is None
@@ -97,8 +100,8 @@ def test_tries_are_bounded(monkeypatch, settings):
     def down(self, *args, **kwargs):
         raise ConnectionRefusedError("SMTP server down")
 
-    monkeypatch.setattr(EmailMultiAlternatives, "send", down)
-    results = [deliver_outgoing_email(email_id=email.pk) for _ in range(5)]
+    monkeypatch.setattr(EmailBackend, "send_messages", down)
+    results = [send_emails(email_ids=[email.pk]) for _ in range(5)]
 
     email.refresh_from_db()
     assert results[2:] == [None, None, None]
@@ -113,13 +116,13 @@ def test_an_email_the_broker_lost_is_sent_by_the_sweep(
     from kombu.exceptions import OperationalError
 
     from citizens.services.mail import queue_due_emails
-    from citizens.tasks import send_outgoing_email
+    from citizens.tasks import send_emails as send_emails_task
 
     def broker_down(*args, **kwargs):
         raise OperationalError("Connection refused")
 
     with monkeypatch.context() as patched:
-        patched.setattr(send_outgoing_email, "apply_async", broker_down)
+        patched.setattr(send_emails_task, "apply_async", broker_down)
         with django_capture_on_commit_callbacks(execute=True):
             (email,) = queue_email(message=_message())  # the request still succeeds
     assert mailoutbox == []

@@ -7,7 +7,7 @@ from django.db import transaction
 from citizens.models import Notification, OutgoingEmail
 from citizens.services.applications import decide_application
 from citizens.services.mail import queue_email
-from citizens.tasks import send_outgoing_email
+from citizens.tasks import send_emails
 from tests.factories import application_in, reviewer
 from tests.helpers import wait_for
 
@@ -37,8 +37,8 @@ def test_a_decision_email_goes_out_once_even_when_its_task_runs_twice(celery_wor
         )
     notification = Notification.objects.get(recipient=application.user)
     # The broker delivers the same task again (a retry, a redelivery after a lost ack).
-    send_outgoing_email.delay(notification.email_id)
-    send_outgoing_email.delay(notification.email_id)
+    send_emails.delay([notification.email_id])
+    send_emails.delay([notification.email_id])
 
     def delivered():
         return OutgoingEmail.objects.filter(pk=notification.email_id, status="sent").exists()

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from citizens.tasks import send_outgoing_email
+from citizens.tasks import send_emails
 from diplomacy_portal.celery import app
 from diplomacy_portal.mail import retry_delay
 
@@ -28,8 +28,8 @@ def test_no_retry_waits_beyond_the_visibility_timeout():
 
 def test_tries_are_bounded_and_counted_in_the_database_not_by_celery():
     # Celery's own count is lost with a redelivery; the row's is not (OutgoingEmail.attempts,
-    # Invitation.attempts), and both stop at MAIL_MAX_ATTEMPTS.
-    assert send_outgoing_email.max_retries is None
+    # for every e-mail, invitations too), and it stops at MAIL_MAX_ATTEMPTS.
+    assert send_emails.max_retries is None
     assert 1 < settings.MAIL_MAX_ATTEMPTS <= 10
 
 
