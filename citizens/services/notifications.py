@@ -9,7 +9,6 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from redis.exceptions import RedisError
 
 from citizens.models import Notification, User
 from citizens.roles import MUNICIPAL_STAFF
@@ -48,24 +47,16 @@ def show_in_inbox(entries: list[Notification]) -> None:
     from the cache in one round trip and only those it lacks are rendered."""
     language = translation.get_language()
     keys = [_text_key(entry, language) for entry in entries]
-    kept = {}
-    if keys:
-        try:
-            kept = cache.get_many(keys)
-        except RedisError:
-            logger.warning("Cache unavailable: rendering notifications afresh", exc_info=True)
-            kept = None
+    # With Redis away every read is a miss (settings.CACHES): the texts are rendered afresh.
+    kept = cache.get_many(keys) if keys else {}
     rendered = {}
     for key, entry in zip(keys, entries, strict=True):
-        text = (kept or {}).get(key) or rendered.get(key)
+        text = kept.get(key) or rendered.get(key)
         if text is None:
             text = rendered[key] = notification_text(entry.kind, entry.context)
         entry.text = text
-    if rendered and kept is not None:
-        try:
-            cache.set_many(rendered, TEXT_CACHE_SECONDS)
-        except RedisError:
-            logger.warning("Cache unavailable: notification texts not kept", exc_info=True)
+    if rendered:
+        cache.set_many(rendered, TEXT_CACHE_SECONDS)
 
 
 def _text_key(entry: Notification, language: str) -> str:
