@@ -351,7 +351,7 @@ def main(argv: list[str]) -> int:
     _say(
         "\n"
         + report.table(results)
-        + "\n\nTargets (issue 6):\n"
+        + "\n\nFloors (issue 21):\n"
         + report.target_lines(results["targets"])
     )
     _say(
