@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_list import result_headers
-from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR
+from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, ChangeList
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
@@ -53,6 +53,25 @@ class CountedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return super().count if self.known_count is None else self.known_count
+
+
+class ApplicationQueue(ChangeList):
+    """The review queue's page: only what its rows show is read of each application."""
+
+    ROW_FIELDS = [
+        "status",
+        "full_name_fa",
+        "full_name_latin",
+        "fields_of_expertise",
+        "hours_per_month",
+        "submitted_at",
+        "user__email",
+    ]
+
+    def get_results(self, request):
+        # Not in get_queryset: the actions read the selected applications whole from it.
+        self.queryset = self.queryset.only(*self.ROW_FIELDS)
+        super().get_results(request)
 
 
 class FieldOfExpertiseFilter(admin.SimpleListFilter):
@@ -294,6 +313,9 @@ class DiplomatApplicationAdmin(admin.ModelAdmin):
                 for a in cl.result_list
             ],
         }
+
+    def get_changelist(self, request, **kwargs):
+        return ApplicationQueue
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         # The counts by status already answer how many applications the unfiltered queue, or
