@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_list import result_headers
 from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, ChangeList
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
@@ -53,6 +54,16 @@ class CountedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return super().count if self.known_count is None else self.known_count
+
+
+# How old the queue's counts by status (and so its page count) may be: counting a city's
+# hundred thousand applications on every visit to the queue cost more than the page itself.
+STATUS_COUNTS_SECONDS = 30
+
+
+def _counts_by_status() -> dict[str, int]:
+    # Count("*"), not Count("pk"): the status index alone answers it.
+    return dict(DiplomatApplication.objects.values_list("status").annotate(n=Count("*")))
 
 
 class ApplicationQueue(ChangeList):
@@ -283,8 +294,9 @@ class DiplomatApplicationAdmin(admin.ModelAdmin):
         )
 
     def changelist_view(self, request, extra_context=None):
-        # Count("*"), not Count("pk"): the status index alone answers it.
-        counts = dict(DiplomatApplication.objects.values_list("status").annotate(n=Count("*")))
+        counts = cache.get_or_set(
+            "review-queue-status-counts", _counts_by_status, STATUS_COUNTS_SECONDS
+        )
         request.application_counts = counts  # read again by get_paginator below
         extra_context = {
             **(extra_context or {}),
@@ -318,8 +330,8 @@ class DiplomatApplicationAdmin(admin.ModelAdmin):
         return ApplicationQueue
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        # The counts by status already answer how many applications the unfiltered queue, or
-        # the queue of one status, holds: a second count would read the whole index again.
+        # The counts by status already tell how many applications the unfiltered queue, or the
+        # queue of one status, holds: a second count would read the whole index again.
         counts = getattr(request, "application_counts", None)
         known = None
         filters = set(request.GET) - {ORDER_VAR, PAGE_VAR}
@@ -328,6 +340,10 @@ class DiplomatApplicationAdmin(admin.ModelAdmin):
         elif counts is not None and filters == {"status__exact"}:
             status = request.GET["status__exact"]
             known = counts.get(status, 0) if status in DiplomatApplication.Status.values else None
+        if known is not None and known <= per_page:
+            # A queue that fits on one page is shown whole: counted exactly, as the counts may
+            # be half a minute old.
+            known = None
         return CountedPaginator(
             queryset, per_page, orphans, allow_empty_first_page, known_count=known
         )

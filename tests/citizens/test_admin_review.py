@@ -250,8 +250,8 @@ def test_the_queue_makes_the_same_few_queries_for_10_and_500_applications(staff_
         queries[total] = len(captured)
         assert len(response.context["cl"].result_list) == min(total, 100)
 
-    # The session with its user, counts by status (which also give the page count), filter
-    # choices, the page itself.
+    # The session with its user, the filter choices, the page itself; the counts by status
+    # (which also give the page count) once every half minute.
     assert queries[10] == queries[500] <= 10
 
 
@@ -296,3 +296,18 @@ def test_the_queue_counts_what_a_filter_leaves(staff_client):
     assert waiting.context["cl"].result_count == 2
     assert _names(waiting) == ["Waiting One", "Waiting Two"]
     assert waiting_economists.context["cl"].result_count == 1
+
+
+@pytest.mark.django_db
+def test_a_long_queue_is_paged_by_its_counts_by_status(staff_client):
+    _submitted_applications(150, SisterCityFactory(name_en="Florence"))
+
+    first = staff_client.get(QUEUE)
+    second = staff_client.get(f"{QUEUE}?p=2")
+    waiting = staff_client.get(f"{QUEUE}?status__exact=submitted")
+
+    assert first.context["cl"].result_count == 150 == waiting.context["cl"].result_count
+    assert first.context["cl"].paginator.num_pages == 2
+    assert len(first.context["cl"].result_list) == 100
+    assert len(second.context["cl"].result_list) == 50
+    assert "150 diplomat applications" in first.content.decode()
