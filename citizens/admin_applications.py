@@ -312,7 +312,7 @@ class DiplomatApplicationAdmin(admin.ModelAdmin):
         return response
 
     def _rows_context(self, cl) -> dict:
-        """The queue's rows as the change_list_results.html template writes them out."""
+        """The queue's rows as queue_rows.html writes them out."""
         labels = dict(CooperationField.choices)
         headers = list(result_headers(cl))
         return {
