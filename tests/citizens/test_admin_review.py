@@ -3,6 +3,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from citizens.models import DiplomatApplication, Notification, User
+from diplomacy_portal import l10n
 from diplomacy_portal.vocabulary import CooperationField
 from tests.factories import (
     SisterCityFactory,
@@ -280,6 +281,8 @@ def test_the_queue_shows_each_applicant_with_what_staff_decide_on(staff_client, 
     with translation.override(language):
         assert str(DiplomatApplication.Status.SUBMITTED.label) in row
         assert str(CooperationField.ECONOMIC.label) in row
+        # Submitted when, as the portal writes a moment everywhere (Solar Hijri in Persian).
+        assert l10n.format_datetime(application.submitted_at) in row
 
 
 @pytest.mark.django_db
