@@ -1,6 +1,9 @@
 """The municipal staff's review queue: applications are read here and decided, never edited."""
 
+from functools import partial
+
 from django import forms
+from django.apps import apps
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -17,8 +20,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from diplomacy_portal import l10n
 from diplomacy_portal.vocabulary import CooperationField
@@ -59,6 +62,8 @@ class CountedPaginator(Paginator):
 # How old the queue's counts by status (and so its page count) may be: counting a city's
 # hundred thousand applications on every visit to the queue cost more than the page itself.
 STATUS_COUNTS_SECONDS = 30
+# How long a new sister city or a newly spoken language may take to become a filter choice.
+FILTER_SECONDS = 300
 
 
 def _counts_by_status() -> dict[str, int]:
@@ -98,13 +103,38 @@ class FieldOfExpertiseFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PreferredCityFilter(admin.SimpleListFilter):
+    """Every sister city, not only those someone preferred: finding those read every
+    application's preferences on each page of the queue."""
+
+    title = gettext_lazy("preferred sister cities")
+    parameter_name = "preferred_cities__id__exact"
+
+    def lookups(self, request, model_admin):
+        language = get_language()
+        return cache.get_or_set(
+            f"review-queue-cities:{language}", partial(_sister_cities, language), FILTER_SECONDS
+        )
+
+    def queryset(self, request, queryset):
+        if (self.value() or "").isdigit():
+            return queryset.filter(preferred_cities__id=self.value())
+        return queryset
+
+
+def _sister_cities(language: str) -> list[tuple[str, str]]:
+    name = "name_fa" if language == "fa" else "name_en"
+    cities = apps.get_model("sistercities", "SisterCity").objects.order_by(name, "pk")
+    return [(str(pk), city) for pk, city in cities.values_list("pk", name)]
+
+
 class LanguageFilter(admin.SimpleListFilter):
     title = gettext_lazy("language spoken")
     parameter_name = "language"
 
     def lookups(self, request, model_admin):
         names = dict(LanguageSkill.LANGUAGE_CHOICES)
-        spoken = _languages_spoken()
+        spoken = cache.get_or_set("review-queue-languages", _languages_spoken, FILTER_SECONDS)
         return sorted(((code, names.get(code, code)) for code in spoken), key=lambda c: str(c[1]))
 
     def queryset(self, request, queryset):
@@ -168,9 +198,7 @@ class DiplomatApplicationAdmin(admin.ModelAdmin):
     list_filter = [
         "status",
         FieldOfExpertiseFilter,
-        # Every sister city, not only those someone preferred: finding those read every
-        # application's preferences on each page of the queue.
-        ("preferred_cities", admin.RelatedFieldListFilter),
+        PreferredCityFilter,
         LanguageFilter,
         "submitted_at",
     ]
