@@ -163,7 +163,7 @@ def _applications(cursor, s: Sizes, password: str) -> None:
         INSERT INTO citizens_diplomatapplication (id, user_id, status, full_name_fa,
             full_name_latin, date_of_birth, phone, district, occupation, education,
             fields_of_expertise, motivation, hours_per_month, cv, photo, created_at, updated_at,
-            submitted_at, decided_at)
+            submitted_at, decided_at, public_id)
         SELECT i, i, st, 'سارا احمدی ' || i, u.first_name || ' ' || u.last_name,
             DATE '1960-01-01' + (pg_temp.u(i, 4) * 16000)::int,
             '0913' || lpad((i %% 10000000)::text, 7, '0'), 1 + i %% 15, 'Architect', 'master',
@@ -172,7 +172,8 @@ def _applications(cursor, s: Sizes, password: str) -> None:
             5 + i %% 20, '', '', u.date_joined, u.date_joined,
             CASE WHEN st <> 'draft' THEN u.date_joined + interval '1 day' END,
             CASE WHEN st IN ('approved', 'rejected', 'needs_changes')
-                 THEN u.date_joined + interval '10 days' END
+                 THEN u.date_joined + interval '10 days' END,
+            gen_random_uuid()
         FROM (SELECT i, {status} AS st FROM generate_series(1, %(n)s) i) a
         JOIN citizens_user u ON u.id = a.i
         """,

@@ -299,6 +299,7 @@ def main(argv: list[str]) -> int:
     queries = {args.scale: _count_queries(stamp, log_dir)}
     if other_stamp:
         queries[other] = _count_queries(other_stamp, log_dir)
+        _empty_cache()  # the other data set's counts and filter choices, kept in the same Redis
     pages = _pages(stamp["people"])
     users = User.objects.in_bulk([stamp["people"][p["as"]] for p in pages if p.get("as")])
     for page in pages:
@@ -351,7 +352,7 @@ def main(argv: list[str]) -> int:
     _say(
         "\n"
         + report.table(results)
-        + "\n\nTargets (issue 6):\n"
+        + "\n\nFloors (issue 21):\n"
         + report.target_lines(results["targets"])
     )
     _say(

@@ -4,9 +4,11 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.templatetags.admin_list import result_headers
+from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import connection
-from django.db.models import Count, F
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import linebreaksbr
 from django.template.response import TemplateResponse
@@ -18,7 +20,16 @@ from django.utils.translation import gettext_lazy
 from diplomacy_portal import l10n
 from diplomacy_portal.vocabulary import CooperationField
 
-from .models import ApplicationStatusChange, DiplomatApplication, LanguageSkill
+from .admin_queue import (
+    STATUS_COUNTS_SECONDS,
+    ApplicationQueue,
+    CountedPaginator,
+    FieldOfExpertiseFilter,
+    LanguageFilter,
+    PreferredCityFilter,
+    counts_by_status,
+)
+from .models import ApplicationStatusChange, DiplomatApplication
 from .services.applications import DECISIONS, ApplicationError, can_decide, decide_application
 
 
@@ -37,53 +48,6 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("Seen by staff only."),
     )
-
-
-class FieldOfExpertiseFilter(admin.SimpleListFilter):
-    title = gettext_lazy("field of expertise")
-    parameter_name = "field"
-
-    def lookups(self, request, model_admin):
-        return CooperationField.choices
-
-    def queryset(self, request, queryset):
-        if self.value() in CooperationField.values:
-            return queryset.filter(fields_of_expertise__contains=[self.value()])
-        return queryset
-
-
-class LanguageFilter(admin.SimpleListFilter):
-    title = gettext_lazy("language spoken")
-    parameter_name = "language"
-
-    def lookups(self, request, model_admin):
-        names = dict(LanguageSkill.LANGUAGE_CHOICES)
-        spoken = _languages_spoken()
-        return sorted(((code, names.get(code, code)) for code in spoken), key=lambda c: str(c[1]))
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(languages__language=self.value())
-        return queryset
-
-
-def _languages_spoken() -> list[str]:
-    """The languages anyone speaks, each found with one step down the language index (a
-    "loose index scan"): SELECT DISTINCT read every language skill of every applicant."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            WITH RECURSIVE spoken AS (
-                SELECT min(language) AS language FROM citizens_languageskill
-                UNION ALL
-                SELECT (SELECT min(language) FROM citizens_languageskill
-                        WHERE language > spoken.language)
-                FROM spoken WHERE spoken.language IS NOT NULL
-            )
-            SELECT language FROM spoken WHERE language IS NOT NULL
-            """
-        )
-        return [language for (language,) in cursor.fetchall()]
 
 
 class StatusHistoryInline(admin.TabularInline):
@@ -122,9 +86,7 @@ class DiplomatApplicationAdmin(admin.ModelAdmin):
     list_filter = [
         "status",
         FieldOfExpertiseFilter,
-        # Every sister city, not only those someone preferred: finding those read every
-        # application's preferences on each page of the queue.
-        ("preferred_cities", admin.RelatedFieldListFilter),
+        PreferredCityFilter,
         LanguageFilter,
         "submitted_at",
     ]
@@ -200,16 +162,6 @@ class DiplomatApplicationAdmin(admin.ModelAdmin):
     def has_decide_permission(self, request):
         return request.user.has_perm("citizens.decide_application")
 
-    def action_checkbox(self, application):
-        # Django's checkbox, written out: rendering the widget's template for each of a page's
-        # hundred rows took a third of the queue's time.
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            helpers.ACTION_CHECKBOX_NAME,
-            application.pk,
-            format_html(_("Select this object for an action - {}"), str(application)),
-        )
-
     @admin.display(description=gettext_lazy("name"), ordering="full_name_latin")
     def display_name(self, application):
         return application.display_name
@@ -258,8 +210,10 @@ class DiplomatApplicationAdmin(admin.ModelAdmin):
         )
 
     def changelist_view(self, request, extra_context=None):
-        # Count("*"), not Count("pk"): the status index alone answers it.
-        counts = dict(DiplomatApplication.objects.values_list("status").annotate(n=Count("*")))
+        counts = cache.get_or_set(
+            "review-queue-status-counts", counts_by_status, STATUS_COUNTS_SECONDS
+        )
+        request.application_counts = counts  # read again by get_paginator below
         extra_context = {
             **(extra_context or {}),
             "status_counts": [
@@ -267,7 +221,48 @@ class DiplomatApplicationAdmin(admin.ModelAdmin):
                 for value, label in DiplomatApplication.Status.choices
             ],
         }
-        return super().changelist_view(request, extra_context)
+        response = super().changelist_view(request, extra_context)
+        context = getattr(response, "context_data", None)  # an action may answer a redirect
+        if context and "cl" in context:
+            context.update(self._rows_context(context["cl"]))
+        return response
+
+    def _rows_context(self, cl) -> dict:
+        """The queue's rows as queue_rows.html writes them out."""
+        labels = dict(CooperationField.choices)
+        headers = list(result_headers(cl))
+        return {
+            "result_headers": headers,
+            "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),
+            "selectable": "action_checkbox" in cl.list_display,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "rows": [
+                (a, ", ".join(str(labels.get(f, f)) for f in a.fields_of_expertise))
+                for a in cl.result_list
+            ],
+        }
+
+    def get_changelist(self, request, **kwargs):
+        return ApplicationQueue
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        # The counts by status already tell how many applications the unfiltered queue, or the
+        # queue of one status, holds: a second count would read the whole index again.
+        counts = getattr(request, "application_counts", None)
+        known = None
+        filters = set(request.GET) - {ORDER_VAR, PAGE_VAR}
+        if counts is not None and not filters:
+            known = sum(counts.values())
+        elif counts is not None and filters == {"status__exact"}:
+            status = request.GET["status__exact"]
+            known = counts.get(status, 0) if status in DiplomatApplication.Status.values else None
+        if known is not None and known <= per_page:
+            # A queue that fits on one page is shown whole: counted exactly, as the counts may
+            # be half a minute old.
+            known = None
+        return CountedPaginator(
+            queryset, per_page, orphans, allow_empty_first_page, known_count=known
+        )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         application = self.get_object(request, object_id)
