@@ -104,7 +104,7 @@ def _build(url: str, scale: str) -> dict:
     _recreate(url)
     started = time.monotonic()
     call_command("migrate", verbosity=0, interactive=False)
-    call_command("createcachetable")  # allauth's rate limits
+    call_command("createcachetable", verbosity=0)  # allauth's rate limits
     print(f"Building the {scale} data set (one time; reused while it is current)", file=sys.stderr)
     people = dataset.build(dataset.Sizes.at(dataset.SCALES[scale]), log=_err)
     with connection.cursor() as cursor:
@@ -143,7 +143,7 @@ def _migrate() -> bool:
 
     try:
         call_command("migrate", verbosity=0, interactive=False)
-        call_command("createcachetable")  # allauth's rate limits
+        call_command("createcachetable", verbosity=0)  # allauth's rate limits
     except Exception as error:  # e.g. migrations from another branch: build afresh
         _err(f"The stored data set does not migrate ({error}); building it again")
         return False

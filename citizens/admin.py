@@ -117,6 +117,26 @@ class UserAdmin(BaseUserAdmin):
         return field
 
 
+class EmailKindFilter(admin.SimpleListFilter):
+    """Notices, or a meeting's e-mails by what their calendar file asks of the calendar."""
+
+    title = _("kind of e-mail")
+    parameter_name = "kind"
+    KINDS = {
+        "notice": ("", _("Notice")),
+        "invitation": ("REQUEST", _("Meeting invitation or update")),
+        "cancellation": ("CANCEL", _("Meeting cancellation")),
+    }
+
+    def lookups(self, request, model_admin):
+        return [(kind, label) for kind, (_method, label) in self.KINDS.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() in self.KINDS:
+            return queryset.filter(calendar_method=self.KINDS[self.value()][0])
+        return queryset
+
+
 @admin.register(OutgoingEmail)
 class OutgoingEmailAdmin(admin.ModelAdmin):
     """Read-only: staff see what was sent and what failed, notices and meeting e-mails alike
@@ -131,7 +151,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         "created_at",
         "sent_at",
     ]
-    list_filter = ["status", "calendar_method"]
+    list_filter = ["status", EmailKindFilter]
     search_fields = ["to", "subject"]
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in OutgoingEmail._meta.fields]

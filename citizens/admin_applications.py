@@ -11,9 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import linebreaksbr
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -198,15 +198,9 @@ class DiplomatApplicationAdmin(admin.ModelAdmin):
             for name, label in (("cv", _("CV (PDF)")), ("photo", _("Photo")))
             if getattr(application, name)
         ]
-        if not links:
-            return "—"
-        listed = format_html_join(" · ", '<a href="{}" target="_blank">{}</a>', links)
-        if settings.CLAMD_SOCKET:
-            return listed
-        # Checked for active content on upload (citizens/validators.py), but no virus scanner
-        # reads them: staff should know before opening one.
-        return format_html(
-            '{} <span class="text-body-secondary">({})</span>', listed, _("not scanned for viruses")
+        return render_to_string(
+            "admin/citizens/_application_documents.html",
+            {"documents": links, "scanned": bool(settings.CLAMD_SOCKET)},
         )
 
     def changelist_view(self, request, extra_context=None):

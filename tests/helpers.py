@@ -18,16 +18,24 @@ def wait_for(condition, timeout: float = 20, interval: float = 0.1):
     pytest.fail(f"Timed out after {timeout}s waiting for {condition.__name__}")
 
 
+def second_factor_records(user) -> dict:
+    """What allauth leaves in a session once `user` typed their password and their
+    authenticator's code: what a whole sign-in of a role holder leaves behind."""
+    return {
+        AUTHENTICATION_METHODS_SESSION_KEY: [
+            {"method": "password", "at": time.time(), "email": user.email},
+            {"method": "mfa", "at": time.time(), "type": "totp"},
+        ],
+        # allauth keeps whose records they are beside them.
+        "account_authentication_methods_user": str(user.pk),
+    }
+
+
 def complete_second_factor(client, user) -> None:
     """Record in the client's session that `user` typed their authenticator's code, as allauth
-    does on its code's page: what a whole sign-in of a role holder leaves behind."""
+    does on its code's page."""
     session = client.session
-    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
-        {"method": "password", "at": time.time(), "email": user.email},
-        {"method": "mfa", "at": time.time(), "type": "totp"},
-    ]
-    # allauth keeps whose records they are beside them.
-    session["account_authentication_methods_user"] = str(user.pk)
+    session.update(second_factor_records(user))
     session.save()
 
 

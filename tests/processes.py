@@ -270,11 +270,16 @@ def signed_in_cookie(user) -> str:
     """A Cookie header for `user`, signed in, for a portal process with production settings."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 
+    from citizens.auth import has_totp
+    from tests.helpers import second_factor_records
+
     # Written to the database, where a portal process finds it (its cache, Redis, has it not).
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    if has_totp(user):  # a role holder's whole sign-in includes their authenticator's code
+        session.update(second_factor_records(user))
     session.create()
     return f"__Host-sessionid={session.session_key}; __Host-csrftoken={CSRF_SECRET}"
 

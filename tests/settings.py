@@ -14,7 +14,12 @@ from diplomacy_portal.settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Each test starts with an empty cache (allauth's rate limits live there); tests that are about
 # Redis itself use it directly.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Named here so that the test database gets the rate limits' table (Django's test set-up
+    # runs createcachetable), which the portal processes some tests start write to.
+    "rate-limits": CACHES["rate-limits"],  # noqa: F405
+}
 # Background work runs in-process after commit; tests marked `worker` start a real worker.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -32,3 +37,5 @@ WHITENOISE_AUTOREFRESH = True
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = False
 SESSION_COOKIE_NAME, CSRF_COOKIE_NAME, LANGUAGE_COOKIE_NAME = "sessionid", "csrftoken", "language"
+# A browser refuses a __Host- cookie over plain HTTP: the messages keep Django's cookie too.
+MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
