@@ -4,38 +4,28 @@ from django import template
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.dateparse import parse_date
-from django.utils.html import format_html
-from django.utils.translation import gettext as _
 
-from diplomacy_portal import l10n
 from sistercities.selectors.dashboard import DEFAULT_SORT
 from sistercities.tables import DATE, NUMBER, PERCENT, Badge, Link
 
 register = template.Library()
 
 
-@register.simple_tag
-def cell(kind: str, value):
-    """One table cell, formatted for the reader's language."""
+@register.filter
+def cell_shape(value, kind: str) -> str:
+    """How a table cell of `kind` (sistercities.tables) shows `value`: none, link, badge, date,
+    percent, number or text; the markup is the table's template."""
     if value is None or value == "":
-        return format_html(
-            '<span class="visually-hidden">{}</span><span aria-hidden="true">–</span>', _("none")
-        )
+        return "none"
     if isinstance(value, Link):
-        return format_html('<a href="{}">{}</a>', value.url, value.text)
+        return "link"
     if isinstance(value, Badge):
-        return format_html(
-            '<span class="badge health-badge health-{}">{}</span>', value.level, value.text
-        )
+        return "badge"
     if kind == DATE and isinstance(value, datetime.date):
-        return format_html(
-            '<time datetime="{}">{}</time>', value.isoformat(), l10n.format_date(value)
-        )
-    if kind == PERCENT:
-        return format_html("{}{}", l10n.digits(value), "٪" if l10n.is_persian() else "%")
-    if kind == NUMBER:
-        return l10n.digits(value)
-    return value
+        return "date"
+    if kind in (PERCENT, NUMBER):
+        return kind
+    return "text"
 
 
 @register.filter
