@@ -16,9 +16,7 @@ from initiatives.models import Invitation
 from tests.factories import application_in, reviewer
 from tests.helpers import wait_for
 from tests.processes import (
-    RedisServer,
     http,
-    service_env,
     signed_in_cookie,
     start_beat,
     start_web,
@@ -36,34 +34,6 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 # The finding's own contract: each request answers within 3 s while Redis is frozen (it waits
 # at most REDIS_PUBLISH_TIMEOUT to queue a task, REDIS_CACHE_TIMEOUT for a cache operation).
 BOUND_SECONDS = 3
-
-
-@pytest.fixture
-def redis_server(tmp_path):
-    server = RedisServer(tmp_path).start()
-    yield server
-    os.kill(server.process.pid, signal.SIGCONT)  # a frozen Redis would ignore SIGTERM
-    server.stop()
-
-
-@pytest.fixture
-def processes():
-    started = []
-    yield started
-    for process in reversed(started):
-        process.stop()
-
-
-@pytest.fixture
-def env(redis_server, smtp_server, static_root):
-    return service_env(
-        REDIS_URL=redis_server.url,
-        STATIC_ROOT=static_root,
-        EMAIL_URL=f"smtp://127.0.0.1:{smtp_server.port}",
-        DELIVERY_SWEEP_GRACE_SECONDS=2,
-        DELIVERY_SWEEP_INTERVAL_SECONDS=1,
-        CELERY_VISIBILITY_TIMEOUT=60,
-    )
 
 
 def _timed(base_url, method, path, cookie="", data=None):
