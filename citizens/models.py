@@ -85,10 +85,13 @@ class User(AbstractUser):
 
     @cached_property
     def role_names(self) -> frozenset[str]:
-        """The names of this person's roles (citizens.roles), read once per user object: the
-        middleware, the navigation and the view of one request ask in turn, and each request
-        reads its signed-in person afresh."""
-        return frozenset(self.groups.values_list("name", flat=True))
+        """The names of this person's roles (citizens.roles), kept in the cache between requests
+        (citizens.backends) and read once per user object: the middleware, the navigation and
+        the view of one request ask in turn."""
+        # Imported here: Django's backends module needs this model to exist first.
+        from .backends import kept_access
+
+        return kept_access(self).roles
 
 
 class OutgoingEmail(models.Model):

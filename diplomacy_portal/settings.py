@@ -147,7 +147,7 @@ DJANGO_REDIS_LOGGER = "diplomacy_portal.redis"
 
 AUTH_USER_MODEL = "citizens.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "citizens.backends.KeptAccessBackend",  # ModelBackend, roles and permissions kept in Redis
     "allauth.account.auth_backends.AuthenticationBackend",  # signs in with an e-mail address
 ]
 AUTH_PASSWORD_VALIDATORS = [
