@@ -6,6 +6,7 @@ import datetime
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -68,7 +69,7 @@ def test_an_agreement_cannot_end_before_it_was_signed(florence):
     item = Agreement(city=florence, title_en="T", title_fa="ت", kind="protocol", signed_on=days(0))
     item.valid_until = days(-1)
 
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(ValidationError) as refused:
         item.full_clean()
 
     assert "cannot end before it was signed" in str(refused.value)
@@ -120,7 +121,7 @@ def test_a_document_that_is_no_pdf_is_refused_and_nothing_saved(client, florence
 def test_a_pdf_with_a_script_is_refused_with_a_message_about_the_agreement():
     scripted = pdf_bytes().replace(b"%%EOF", b"<script>alert(1)</script>\n%%EOF")
 
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(ValidationError) as refused:
         validate_agreement_document(SimpleUploadedFile("a.pdf", scripted))
 
     assert "The agreement's document contains scripts" in str(refused.value)
@@ -226,3 +227,40 @@ def test_importing_the_bundled_agreements_twice_changes_nothing_and_keeps_staff_
 
 def test_the_demo_documents_pass_the_portal_s_own_check():
     validate_agreement_document(SimpleUploadedFile("a.pdf", demo_document("Demo: protocol")))
+
+
+def test_staff_add_an_agreement_from_the_city_s_own_admin_page(client, florence):
+    client.force_login(reviewer("staff@example.org"))
+    url = f"/admin/sistercities/sistercity/{florence.pk}/change/"
+    page = client.get(url).context
+    form = {
+        name: value
+        for name, value in page["adminform"].form.initial.items()
+        if value is not None and name != "cooperation_fields"
+    }
+    for formset in page["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        form.update(
+            {management.add_prefix(key): value for key, value in management.initial.items()}
+        )
+    form.update(
+        {
+            "agreements-TOTAL_FORMS": 1,
+            "agreements-0-title_en": "Protocol on crafts",
+            "agreements-0-title_fa": "پروتکل صنایع دستی",
+            "agreements-0-kind": "protocol",
+            "agreements-0-valid_until": "2027-03-01",
+            "agreements-0-is_public": "on",
+            "contacts-TOTAL_FORMS": 0,
+        }
+    )
+
+    response = client.post(url, form)
+
+    assert response.status_code == 302, response.context["errors"]
+    added = florence.agreements.get()
+    assert (added.title_en, added.is_public, added.document_public) == (
+        "Protocol on crafts",
+        True,
+        False,
+    )
