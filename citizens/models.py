@@ -164,6 +164,8 @@ class Notification(models.Model):
         MEETING_REMINDER = "meeting_reminder", _("Meeting reminder")
         WAITLIST_PROMOTED = "waitlist_promoted", _("A seat became free")
         CITY_FADING = "city_fading", _("A sister city is fading")
+        AGREEMENT_EXPIRING = "agreement_expiring", _("An agreement is expiring")
+        AGREEMENT_EXPIRED = "agreement_expired", _("An agreement has expired")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

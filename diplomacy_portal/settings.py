@@ -220,6 +220,11 @@ RSVP_TOKEN_MAX_AGE_DAYS = env.int("RSVP_TOKEN_MAX_AGE_DAYS", default=180)
 # logged) for this many days is fading; the dashboards' figures are cached this many seconds.
 CITY_FADING_AFTER_DAYS = env.int("CITY_FADING_AFTER_DAYS", default=90)
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
+# An agreement ending within this many days is "expiring": the dashboards list it and the staff
+# are told once when it enters that window and once when it has expired (checked by beat every
+# AGREEMENT_CHECK_INTERVAL_SECONDS; each notice is recorded, so a repeated check tells no one).
+AGREEMENT_RENEWAL_NOTICE_DAYS = env.int("AGREEMENT_RENEWAL_NOTICE_DAYS", default=90)
+AGREEMENT_CHECK_INTERVAL_SECONDS = env.float("AGREEMENT_CHECK_INTERVAL_SECONDS", default=3600.0)
 # Public pages (the sister cities', the list of initiatives) and the forms' lists of cities are
 # rendered once per change of what they show and kept at most this long (a change made outside
 # the portal, in SQL, shows within it).
@@ -297,6 +302,10 @@ CELERY_BEAT_SCHEDULE = {
     "send-meeting-reminders": {
         "task": "initiatives.tasks.send_meeting_reminders",
         "schedule": 300.0,
+    },
+    "tell-about-agreements": {
+        "task": "sistercities.tasks.tell_about_agreements",
+        "schedule": AGREEMENT_CHECK_INTERVAL_SECONDS,
     },
     "record-fading-cities": {
         "task": "sistercities.tasks.record_fading_cities",

@@ -101,6 +101,7 @@ EXCLUDED = {
     "initiatives:meeting-invitees-csv": "a CSV download, not a page",
     "sistercities:dashboard-export": "a CSV or XLSX download of a dashboard table, not a page",
     "sistercities:dashboard-city-export": "a CSV or XLSX download of a city's table, not a page",
+    "sistercities:agreement-document": "a file download (an agreement's PDF), not a page",
     "initiatives:calendar-feed": "an iCalendar feed for calendar apps, not a page",
     "initiatives:calendar-feed-reset": "POST only: makes a new feed address, then redirects",
     "admin:initiatives_meeting_add": "meetings are scheduled on the portal, whose services send "
