@@ -316,6 +316,17 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=30),
     },
 }
+# Answers from calendar programs (initiatives/services/calendar_replies.py): invitations name
+# CALENDAR_REPLY_ADDRESS as their organizer and come from it; the mail it receives is delivered
+# into CALENDAR_REPLY_MAILDIR, which beat reads. Both empty: the coordinator is the organizer and
+# answers are given with the RSVP links only.
+CALENDAR_REPLY_ADDRESS = env.str("CALENDAR_REPLY_ADDRESS", default="")
+CALENDAR_REPLY_MAILDIR = env.str("CALENDAR_REPLY_MAILDIR", default="")
+if CALENDAR_REPLY_MAILDIR:
+    CELERY_BEAT_SCHEDULE["read-calendar-replies"] = {
+        "task": "initiatives.tasks.read_calendar_replies",
+        "schedule": env.float("CALENDAR_REPLY_INTERVAL_SECONDS", default=60.0),
+    }
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 # Production hardening; `manage.py check --deploy` is clean with DEBUG off.

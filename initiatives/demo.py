@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from citizens.models import User
 
-from .models import Initiative, Invitation, Meeting, Membership
+from .models import CalendarReply, Initiative, Invitation, Meeting, Membership
 
 # slug: (English title, Persian title, field, status, city slugs, English, Persian description)
 DEMO_INITIATIVES = {
@@ -119,3 +119,29 @@ def load_demo_initiatives() -> None:
                 "invited_by": coordinator,
             },
         )
+
+
+def load_demo_calendar_replies() -> None:
+    """Answers read from the calendar reply mailbox, for the admin's list: the demo diplomat's
+    acceptance of the public event, sent from their calendar program, and the same answer sent
+    by a stranger in their name, which changed nothing."""
+    from email import message_from_bytes, policy
+    from email.utils import make_msgid
+
+    from .services.calendar_replies import calendar_program_reply, receive
+
+    if CalendarReply.objects.exists():
+        return
+    invitation = (
+        Invitation.objects.select_related("meeting", "invitee")
+        .filter(invitee__email="diplomat@example.org", meeting__kind=Meeting.Kind.PUBLIC_EVENT)
+        .first()
+    )
+    if invitation is None:
+        return
+    raw = calendar_program_reply(invitation, "ACCEPTED", comment="See you there.")
+    receive(raw)
+    forged = message_from_bytes(raw, policy=policy.default)
+    forged.replace_header("From", "Someone Else <someone@example.net>")
+    forged.replace_header("Message-ID", make_msgid(domain="example.net"))
+    receive(forged.as_bytes())

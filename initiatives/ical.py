@@ -29,14 +29,17 @@ def _address(email: str, name: str = "") -> vCalAddress:
 
 
 def organizer(meeting: Meeting) -> vCalAddress:
-    """The initiative's coordinator, else whoever scheduled it, else the portal's sender."""
+    """Who runs the meeting: the initiative's coordinator, else whoever scheduled it, else the
+    portal. With a calendar reply address configured, that address is the organizer (calendar
+    programs send their answers to it, and the portal reads them) under the person's name."""
     person = (meeting.initiative.coordinator if meeting.initiative_id else None) or (
         meeting.organiser
     )
-    if person is not None:
-        return _address(person.email, person.get_full_name() or person.email)
-    name, email = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    return _address(email, name)
+    portal_name, portal_email = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    name = (person.get_full_name() or person.email) if person is not None else portal_name
+    if settings.CALENDAR_REPLY_ADDRESS:
+        return _address(settings.CALENDAR_REPLY_ADDRESS, name)
+    return _address(person.email if person is not None else portal_email, name)
 
 
 def meeting_url(meeting: Meeting) -> str:

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from email.charset import Charset
 from email.mime.text import MIMEText
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
@@ -117,10 +118,15 @@ def withdraw_emails(*, email_ids: Iterable[int]) -> list[int]:
 
 def email_message(email: OutgoingEmail, *, connection=None) -> EmailMultiAlternatives:
     """The stored e-mail as Django's message: text, HTML, and the calendar file if any."""
+    sender = settings.DEFAULT_FROM_EMAIL
+    if email.calendar and settings.CALENDAR_REPLY_ADDRESS:
+        # An invitation comes from its organizer's address, where calendar programs send their
+        # answers: otherwise they show it as sent "on behalf of" someone else.
+        sender = formataddr((parseaddr(sender)[0], settings.CALENDAR_REPLY_ADDRESS))
     message = EmailMultiAlternatives(
         subject=email.subject,
         body=email.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=sender,
         to=[email.to],
         reply_to=[email.reply_to] if email.reply_to else None,
         connection=connection,

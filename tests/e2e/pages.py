@@ -108,6 +108,8 @@ EXCLUDED = {
     "the calendar invitations; the admin only shows them (403)",
     "admin:initiatives_invitation_add": "invitations are sent from the meeting's page; the admin "
     "only shows them (403)",
+    "admin:initiatives_calendarreply_add": "answers are read from the calendar reply mailbox, "
+    "never typed (403)",
     "admin/(?P<url>.*)$": "the admin's catch-all: adds a slash or answers 404",
 }
 

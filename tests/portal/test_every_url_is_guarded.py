@@ -30,7 +30,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from citizens.auth import has_totp
 from citizens.models import Notification, OutgoingEmail
 from citizens.roles import CITY_OFFICIALS, MUNICIPAL_STAFF
-from initiatives.models import Membership
+from initiatives.models import CalendarReply, Membership
 from initiatives.services import feeds
 from initiatives.tokens import rsvp_token
 from sistercities.models import Agreement, ContactLog
@@ -599,6 +599,16 @@ ADMIN_SITE = {
         delete=NEVER,
         history=(ADMIN, 200, 200, 200),
     ),
+    # Answers read from the calendar reply mailbox: the coordinator's are to their meeting.
+    **admin_model(
+        "initiatives/calendarreply",
+        "calendar_reply",
+        changelist=(403, 200, 200, 200),
+        add=NEVER,
+        change=(403, 200, 200, 200),
+        delete=NEVER,
+        history=(ADMIN, 200, 200, 200),
+    ),
 }
 
 # Someone else's objects in the admin, for the coordinator: the admin does not show them.
@@ -718,6 +728,12 @@ def _build_world():
         "city_meeting": city_meeting.pk,
         "other_city_meeting": other_city_meeting.pk,
         "invitation": invited.pk,
+        "calendar_reply": CalendarReply.objects.create(
+            message_id="<reply@calendar.example>",
+            outcome=CalendarReply.Outcome.APPLIED,
+            invitation=invited,
+            raw="BEGIN:VCALENDAR",
+        ).pk,
         "token": rsvp_token(invited),
         "feed": feeds.reset_calendar_feed(user=users["diplomat"]).token,
         "confirmation_key": EmailConfirmationHMAC(unverified_address).key,

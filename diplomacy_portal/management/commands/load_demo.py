@@ -12,7 +12,7 @@ from django.utils import timezone
 from citizens.demo import load_demo_applications
 from citizens.models import User
 from citizens.roles import CITY_OFFICIALS, INITIATIVE_COORDINATORS, MUNICIPAL_STAFF
-from initiatives.demo import load_demo_initiatives
+from initiatives.demo import load_demo_calendar_replies, load_demo_initiatives
 from sistercities.demo import load_demo_activity, load_demo_agreements, mark_demo_fading
 from sistercities.models import ContactLog, SisterCity
 from sistercities.models import CooperationField as F
@@ -216,6 +216,7 @@ class Command(BaseCommand):
         self._demo_contacts(logged_by=staff)
         load_demo_applications(reviewer=staff)
         load_demo_initiatives()
+        load_demo_calendar_replies()
         load_demo_activity(logged_by=staff)
         load_demo_agreements()
         mark_demo_fading()
