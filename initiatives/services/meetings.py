@@ -127,7 +127,7 @@ def update_meeting(*, meeting: Meeting, actor: User, details: dict) -> Meeting:
         meeting.sequence += 1
     meeting.save()
     if any(name in TIME_FIELDS for name in changed):
-        _ask_to_confirm_new_time(meeting)
+        _ask_to_confirm_new_time(meeting, started_moved="starts_at" in changed)
     if calendar_change:
         _send_to_invitees(
             meeting,
@@ -154,13 +154,14 @@ def cancel_meeting(*, meeting: Meeting, actor: User) -> Meeting:
     return meeting
 
 
-def _ask_to_confirm_new_time(meeting: Meeting) -> None:
-    """Those who had accepted confirm the new time (keeping their seat meanwhile), and each
-    invitee's reminder comes again before the new time."""
+def _ask_to_confirm_new_time(meeting: Meeting, *, started_moved: bool) -> None:
+    """Those who had accepted confirm the new time (keeping their seat meanwhile); a new start
+    re-arms each invitee's reminder for it."""
     meeting.invitations.filter(state=Invitation.State.ACCEPTED).update(
         state=Invitation.State.RECONFIRM
     )
-    meeting.invitations.filter(reminder_sent_at__isnull=False).update(reminder_sent_at=None)
+    if started_moved:
+        meeting.invitations.filter(reminder_sent_at__isnull=False).update(reminder_sent_at=None)
 
 
 def _send_to_invitees(meeting: Meeting, kind: str, *, delay: int = 0) -> None:
