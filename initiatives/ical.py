@@ -55,7 +55,9 @@ def meeting_event(meeting: Meeting, *, status: str = "", page_url: str = "") -> 
         summary=meeting.title,
         start=meeting.starts_at.astimezone(zone),
         end=meeting.ends_at.astimezone(zone),
-        stamp=timezone.now(),
+        # In a published feed (no METHOD) DTSTAMP is when the entry last changed (RFC 5545,
+        # 3.8.7.2): a public feed's bytes, and so its ETag, stay until a meeting changes.
+        stamp=meeting.updated_at if page_url else timezone.now(),
         sequence=meeting.sequence,
         location=meeting.place or meeting.online_link or None,
         description=description,
