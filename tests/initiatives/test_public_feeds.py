@@ -200,3 +200,21 @@ def test_the_initiative_and_city_pages_link_to_their_feeds(client, crafts, flore
     )
     assert 'href="webcal://diplomats.example.org/cities/florence/meetings.ics"' in city_page
     assert 'href="https://diplomats.example.org/cities/florence/meetings.ics"' in city_page
+
+
+def test_every_property_of_every_public_feed_is_one_that_names_nobody(client, crafts, florence):
+    city_fair = MeetingFactory(initiative=None, city=florence, kind=PUBLIC, organiser=None)
+    fair = MeetingFactory(initiative=crafts, kind=PUBLIC, online_link="https://meet.example.org")
+    for meeting in (fair, city_fair):
+        invitation(meeting, diplomat(), state="accepted")
+    allowed = {
+        "UID", "SUMMARY", "DTSTART", "DTEND", "DTSTAMP", "SEQUENCE", "LOCATION",
+        "DESCRIPTION", "URL", "STATUS",
+    }  # fmt: skip
+
+    for url in ("/initiatives/crafts/meetings.ics", "/cities/florence/meetings.ics"):
+        calendar = Calendar.from_ical(client.get(url).content)
+        assert set(calendar) == {"PRODID", "VERSION", "X-WR-CALNAME", "NAME"}
+        assert calendar.events
+        for event in calendar.events:
+            assert set(event) <= allowed, url
