@@ -163,6 +163,7 @@ class Notification(models.Model):
         MEETING_CANCELLED = "meeting_cancelled", _("Meeting cancelled")
         MEETING_REMINDER = "meeting_reminder", _("Meeting reminder")
         WAITLIST_PROMOTED = "waitlist_promoted", _("A seat became free")
+        WAITLISTED = "waitlisted", _("On a waiting list")
         CITY_FADING = "city_fading", _("A sister city is fading")
         AGREEMENT_EXPIRING = "agreement_expiring", _("An agreement is expiring")
         AGREEMENT_EXPIRED = "agreement_expired", _("An agreement has expired")

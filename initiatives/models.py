@@ -252,6 +252,8 @@ class Invitation(models.Model):
         DECLINED = "declined", _("Declined")
         TENTATIVE = "tentative", _("Maybe")
         WAITLISTED = "waitlisted", _("On the waiting list")
+        # Had accepted, then the meeting moved: the seat stays theirs until they answer again.
+        RECONFIRM = "reconfirm", _("Needs re-confirmation")
         FAILED = "failed", _("Could not be delivered")
 
     meeting = models.ForeignKey(
@@ -316,6 +318,10 @@ class Invitation(models.Model):
             self.State.DECLINED: "decline",
             self.State.TENTATIVE: "maybe",
         }.get(self.state, "")
+
+    @property
+    def needs_reconfirmation(self) -> bool:
+        return self.state == self.State.RECONFIRM
 
 
 class CalendarFeed(models.Model):

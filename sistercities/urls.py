@@ -24,6 +24,7 @@ urlpatterns = [
         views.agreement_document,
         name="agreement-document",
     ),
+    path("cities/<city:slug>/meetings.ics", views.city_meetings_feed, name="city-meetings-feed"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path(
         "dashboard/tables/<slug:table>.<str:file_format>",

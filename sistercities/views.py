@@ -7,12 +7,17 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from citizens.roles import MUNICIPAL_STAFF, has_role
 from diplomacy_portal import fragments
+from initiatives import public_feeds
+from initiatives.selectors import public_feed_meetings
 
 from . import selectors
 from .forms import DashboardFilterForm
@@ -62,6 +67,8 @@ def city_detail(request, slug):
             "contacts": selectors.recent_contacts(city=city),
             "agreements": selectors.public_agreements(city=city),
             "map_data": _map_data([city]),
+            "feed_url": settings.SITE_URL
+            + reverse("sistercities:city-meetings-feed", args=[city.slug]),
         }
         body = render_to_string("sistercities/_city_detail_body.html", context, request=request)
         return {"city_name": city.name, "body": body}
@@ -75,6 +82,20 @@ def city_detail(request, slug):
         topics=("cities",),
     )
     return render(request, "sistercities/city_detail.html", shared)
+
+
+@require_safe
+def city_meetings_feed(request, slug):
+    """The public meetings with a sister city (its own and its initiatives') as a calendar
+    anyone may subscribe to."""
+
+    def build():
+        city = get_object_or_404(SisterCity, slug=slug)
+        meetings = public_feed_meetings(city_id=city.pk)
+        name = _("%(city)s: public meetings") % {"city": city.name}
+        return meetings, name, settings.SITE_URL + city.get_absolute_url()
+
+    return public_feeds.feed_response(request, key=f"city:{slug}", build=build)
 
 
 def _dashboard_view(view):

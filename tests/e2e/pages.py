@@ -103,6 +103,8 @@ EXCLUDED = {
     "sistercities:dashboard-city-export": "a CSV or XLSX download of a city's table, not a page",
     "sistercities:agreement-document": "a file download (an agreement's PDF), not a page",
     "initiatives:calendar-feed": "an iCalendar feed for calendar apps, not a page",
+    "initiatives:initiative-meetings-feed": "a public iCalendar feed for calendar apps, not a page",
+    "sistercities:city-meetings-feed": "a public iCalendar feed for calendar apps, not a page",
     "initiatives:calendar-feed-reset": "POST only: makes a new feed address, then redirects",
     "admin:initiatives_meeting_add": "meetings are scheduled on the portal, whose services send "
     "the calendar invitations; the admin only shows them (403)",

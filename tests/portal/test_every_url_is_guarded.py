@@ -171,6 +171,11 @@ PORTAL = {
             *guarded(*(404,) * 10),
         ),
     ],
+    # The public calendar feeds: anyone, without signing in (calendar apps cannot).
+    "cities/<city:slug>/meetings.ics": [
+        get("/cities/{city}/meetings.ics", *everyone(200)),
+        get("/cities/no-such-city/meetings.ics", *everyone(404)),
+    ],
     # The dashboards: city officials and the municipal staff (superusers too), nobody else.
     "dashboard/": [get("/dashboard/", *dashboards(200))],
     "dashboard/tables/<slug:table>.<str:file_format>": [
@@ -226,6 +231,10 @@ PORTAL = {
     "initiatives/<slug:slug>/": [
         get("/initiatives/{initiative}/", *guarded(*(200,) * 10)),
         get("/initiatives/no-such-thing/", *guarded(*(404,) * 10)),
+    ],
+    "initiatives/<slug:slug>/meetings.ics": [
+        get("/initiatives/{initiative}/meetings.ics", *everyone(200)),
+        get("/initiatives/no-such-thing/meetings.ics", *everyone(404)),
     ],
     # Anyone signed in may ask (the answer explains who may join) or leave.
     "initiatives/<slug:slug>/join/": [
