@@ -223,9 +223,9 @@ def test_my_page_reads_the_application_with_its_history_and_calendar_address_in_
     changes = list(application.history.all())
     client.force_login(application.user)
 
-    # The user, their roles, the unread count; the application with the calendar address;
-    # its history.
-    with django_assert_num_queries(5):
+    # The user, the unread count; the application with the calendar address; its history (the
+    # roles were kept in Redis at sign-in: citizens.backends).
+    with django_assert_num_queries(4):
         html = client.get("/me/").content.decode()
 
     shown = re.findall(r'<time datetime="([^"]+)"', html)
@@ -302,8 +302,9 @@ def test_every_page_of_the_inbox_makes_the_same_few_queries(
     client, crowded_inbox, page, django_assert_num_queries
 ):
     client.get("/inbox/")  # every text rendered and kept once
-    # The user, their roles; the notices' count, the page of them; the unread count.
-    with django_assert_num_queries(5):
+    # The user (the roles are kept in Redis); the notices' count, the page of them; the unread
+    # count.
+    with django_assert_num_queries(4):
         client.get("/inbox/", {"page": page})
 
 
