@@ -161,6 +161,7 @@ class Notification(models.Model):
         MEETING_REMINDER = "meeting_reminder", _("Meeting reminder")
         WAITLIST_PROMOTED = "waitlist_promoted", _("A seat became free")
         CITY_FADING = "city_fading", _("A sister city is fading")
+        MEMBERS_MESSAGE = "members_message", _("Message from a coordinator")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -216,6 +216,9 @@ CLAMD_SOCKET = env.str("CLAMD_SOCKET", default="")
 INVITATION_CHUNK_SIZE = env.int("INVITATION_CHUNK_SIZE", default=200)
 MEETING_REMINDER_HOURS = env.int("MEETING_REMINDER_HOURS", default=24)
 RSVP_TOKEN_MAX_AGE_DAYS = env.int("RSVP_TOKEN_MAX_AGE_DAYS", default=180)
+# A coordinator may write to members or invitees this many times an hour (the coordinator's
+# desk): a slip of the hand reaches nobody twice, and a stolen session cannot spam a city.
+DESK_MESSAGES_PER_HOUR = env.int("DESK_MESSAGES_PER_HOUR", default=10)
 # A sister city with no activity (a meeting held, an initiative started or updated, a contact
 # logged) for this many days is fading; the dashboards' figures are cached this many seconds.
 CITY_FADING_AFTER_DAYS = env.int("CITY_FADING_AFTER_DAYS", default=90)
