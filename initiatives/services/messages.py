@@ -54,6 +54,20 @@ def _count_sent(sender: User) -> None:
         pass
 
 
+def _check(*, sender: User, subject: str, body: str, key: uuid.UUID) -> None:
+    """Refuse an empty or enormous message, one sent already, or one over the hour's limit."""
+    if not subject or not body:
+        raise InitiativeError(_("Give the message a subject and a text."))
+    if len(subject) > MAX_SUBJECT or len(body) > MAX_BODY:
+        raise InitiativeError(_("The message is too long."))
+    if MemberMessage.objects.filter(key=key).exists():
+        raise InitiativeError(_("This message was sent already."))
+    if sent_this_hour(sender) >= settings.DESK_MESSAGES_PER_HOUR:
+        raise InitiativeError(
+            _("You have sent the most messages allowed in an hour. Please try again later.")
+        )
+
+
 @transaction.atomic
 def write_to_people(
     *,
@@ -76,16 +90,7 @@ def write_to_people(
     if not allowed:
         raise InitiativeError(_("You may only write to people of your own initiatives."))
     subject, body = subject.strip(), body.strip()
-    if not subject or not body:
-        raise InitiativeError(_("Give the message a subject and a text."))
-    if len(subject) > MAX_SUBJECT or len(body) > MAX_BODY:
-        raise InitiativeError(_("The message is too long."))
-    if MemberMessage.objects.filter(key=key).exists():
-        raise InitiativeError(_("This message was sent already."))
-    if sent_this_hour(sender) >= settings.DESK_MESSAGES_PER_HOUR:
-        raise InitiativeError(
-            _("You have sent the most messages allowed in an hour. Please try again later.")
-        )
+    _check(sender=sender, subject=subject, body=body, key=key)
     people = list(recipients(initiative=initiative, meeting=meeting))
     if not people:
         raise InitiativeError(_("Nobody would receive this message."))
