@@ -1,11 +1,12 @@
 """The coordinator's desk: what it lists, writing to members and invitees, and the waiting
 list of a full meeting; each for the coordinator's own initiatives and meetings only."""
 
+import threading
 import uuid
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -375,3 +376,36 @@ def test_the_navigation_offers_the_desk_to_coordinators_and_staff_only(client):
     for person, shown in ((coordinator, True), (staff(), True), (diplomat(), False)):
         client.force_login(person)
         assert ('href="/desk/"' in html_of(client.get("/"))) is shown
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_presses_of_send_at_once_reach_each_member_once():
+    initiative = InitiativeFactory()
+    member(initiative)
+    key = uuid.uuid4()
+    outcomes = []
+
+    def press():
+        try:
+            write_to_people(
+                sender=initiative.coordinator,
+                initiative=initiative,
+                subject="Dates",
+                body="Hello",
+                key=key,
+            )
+            outcomes.append("sent")
+        except InitiativeError as error:
+            outcomes.append(str(error))
+        finally:
+            connections.close_all()
+
+    presses = [threading.Thread(target=press) for _ in range(2)]
+    for thread in presses:
+        thread.start()
+    for thread in presses:
+        thread.join()
+
+    assert sorted(outcomes) == ["This message was sent already.", "sent"]
+    assert MemberMessage.objects.count() == 1
+    assert OutgoingEmail.objects.count() == 1
