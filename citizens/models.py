@@ -167,6 +167,7 @@ class Notification(models.Model):
         CITY_FADING = "city_fading", _("A sister city is fading")
         AGREEMENT_EXPIRING = "agreement_expiring", _("An agreement is expiring")
         AGREEMENT_EXPIRED = "agreement_expired", _("An agreement has expired")
+        MEMBERS_MESSAGE = "members_message", _("Message from a coordinator")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,7 +1,9 @@
 """Where the navigation bar (templates/_navigation.html) places the reader, and whether it
-links to the dashboards; the rest it shows comes from the request and the reader themselves."""
+links to the dashboards and the coordinator's desk; the rest it shows comes from the request
+and the reader themselves."""
 
 from citizens.roles import is_privileged
+from initiatives.access import may_schedule
 
 # The navigation's links, by the URL name of the page each leads to.
 LINKS = {
@@ -12,6 +14,7 @@ LINKS = {
     "me": "citizens:me",
     "inbox": "citizens:inbox",
     "dashboard": "sistercities:dashboard",
+    "desk": "initiatives:desk",
 }
 
 
@@ -38,4 +41,6 @@ def place(request, user) -> dict:
         "current": current,
         "section": section,
         "dashboard": user is not None and may_see_dashboard(user),
+        # The coordinator's desk: coordinators and the municipal staff.
+        "desk": user is not None and may_schedule(user),
     }

@@ -219,6 +219,9 @@ RSVP_TOKEN_MAX_AGE_DAYS = env.int("RSVP_TOKEN_MAX_AGE_DAYS", default=180)
 # A change to a meeting waits this many seconds before invitees are sent it: further edits
 # meanwhile (the agenda, then the place) go out together as one update.
 MEETING_UPDATE_DELAY_SECONDS = env.int("MEETING_UPDATE_DELAY_SECONDS", default=120)
+# A coordinator may write to members or invitees this many times an hour (the coordinator's
+# desk): a slip of the hand reaches nobody twice, and a stolen session cannot spam a city.
+DESK_MESSAGES_PER_HOUR = env.int("DESK_MESSAGES_PER_HOUR", default=10)
 # A sister city with no activity (a meeting held, an initiative started or updated, a contact
 # logged) for this many days is fading; the dashboards' figures are cached this many seconds.
 CITY_FADING_AFTER_DAYS = env.int("CITY_FADING_AFTER_DAYS", default=90)

@@ -1,6 +1,6 @@
 """Who may manage what: coordinators their own initiatives, municipal staff everything."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from citizens.roles import INITIATIVE_COORDINATORS, MUNICIPAL_STAFF, has_role
 
@@ -38,3 +38,14 @@ def manageable_initiatives(user) -> QuerySet[Initiative]:
     if is_coordinator(user):
         return Initiative.objects.filter(coordinator=user)
     return Initiative.objects.none()
+
+
+def manageable_meetings(user) -> QuerySet[Meeting]:
+    """The meetings of the user's initiatives and those they scheduled with a city; staff all."""
+    if sees_all(user):
+        return Meeting.objects.all()
+    if is_coordinator(user):
+        return Meeting.objects.filter(
+            Q(initiative__coordinator=user) | Q(initiative__isnull=True, organiser=user)
+        )
+    return Meeting.objects.none()

@@ -61,6 +61,19 @@ DEMO_MEETINGS = [
 ]
 
 
+# Diplomats who took part before the portal (no application on file): the crafts exchange's
+# members, so its coordinator's desk has something to do. (e-mail, first, last)
+DEMO_MEMBERS = [
+    ("sara.ahmadi@example.org", "Sara", "Ahmadi"),
+    ("babak.rahimi@example.org", "Babak", "Rahimi"),
+    ("nasrin.kazemi@example.org", "Nasrin", "Kazemi"),
+]
+# Asked to join the crafts exchange, waiting for the coordinator's answer.
+DEMO_REQUESTER = ("kaveh.moradi@example.org", "Kaveh", "Moradi")
+# A workshop visit with one seat: one member has it, two wait for it, the earlier first.
+FULL_MEETING = "Demo: visit to a restorer's workshop (one seat)"
+
+
 def load_demo_initiatives() -> None:
     """A few initiatives run by the demo coordinator, the demo diplomat a member and invited."""
     coordinator = User.objects.get(email="coordinator@example.org")
@@ -118,6 +131,65 @@ def load_demo_initiatives() -> None:
                 "sequence_sent": meeting.sequence,
                 "invited_by": coordinator,
             },
+        )
+    _load_full_meeting(coordinator)
+
+
+def _demo_diplomat(email: str, first: str, last: str) -> User:
+    person, created = User.objects.get_or_create(
+        email=email,
+        defaults={"first_name": first, "last_name": last, "diplomat_since": timezone.now()},
+    )
+    if created:
+        person.set_unusable_password()
+        person.save(update_fields=["password"])
+    return person
+
+
+def _load_full_meeting(coordinator: User) -> None:
+    """The coordinator's desk has a request to answer and a full meeting with a waiting list."""
+    crafts = Initiative.objects.get(slug="florence-crafts-exchange")
+    members = [_demo_diplomat(*person) for person in DEMO_MEMBERS]
+    for person in members:
+        Membership.objects.get_or_create(
+            initiative=crafts, user=person, defaults={"state": Membership.State.ACCEPTED}
+        )
+    Membership.objects.get_or_create(
+        initiative=crafts,
+        user=_demo_diplomat(*DEMO_REQUESTER),
+        defaults={"state": Membership.State.REQUESTED},
+    )
+    starts = datetime.datetime.combine(
+        timezone.localdate() + timedelta(days=10),
+        datetime.time(11),
+        timezone.get_current_timezone(),
+    )
+    meeting, created = Meeting.objects.get_or_create(
+        initiative=crafts,
+        title=FULL_MEETING,
+        defaults={
+            "kind": Meeting.Kind.WORKING_SESSION,
+            "starts_at": starts,
+            "ends_at": starts + timedelta(hours=2),
+            "place": "Workshop by the Khaju bridge",
+            "capacity": 1,
+            "organiser": coordinator,
+        },
+    )
+    if not created:
+        return
+    now = timezone.now()
+    for n, person in enumerate(members):
+        waiting = n > 0
+        Invitation.objects.create(
+            meeting=meeting,
+            invitee=person,
+            state=Invitation.State.WAITLISTED if waiting else Invitation.State.ACCEPTED,
+            sent_at=now,
+            sequence_sent=meeting.sequence,
+            invited_by=coordinator,
+            responded_at=now - timedelta(days=3 - n),
+            waitlisted_at=now - timedelta(days=3 - n) if waiting else None,
         )
 
 

@@ -18,6 +18,7 @@ from diplomacy_portal.vocabulary import CooperationField
 
 from .models import Initiative, Meeting
 from .services.meetings import meeting_problems
+from .services.messages import MAX_BODY, MAX_SUBJECT
 
 
 class CityChoiceField(forms.ModelChoiceField):
@@ -312,3 +313,17 @@ class InvitePeopleForm(forms.Form):
         return User.objects.annotate(address=Lower("email")).filter(
             address__in=self.cleaned_data["emails"]
         )
+
+
+class MessageForm(forms.Form):
+    """A coordinator's message to members or invitees; `key` is made when the form is first
+    shown and travels with the preview, so sending it twice is refused (services/messages.py)."""
+
+    subject = forms.CharField(label=_("Subject"), max_length=MAX_SUBJECT)
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=MAX_BODY,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Plain text; each recipient sees it in their inbox and by e-mail."),
+    )
+    key = forms.UUIDField(widget=forms.HiddenInput)

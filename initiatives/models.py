@@ -324,6 +324,65 @@ class Invitation(models.Model):
         return self.state == self.State.RECONFIRM
 
 
+class MemberMessage(models.Model):
+    """A message a coordinator wrote to an initiative's members or a meeting's invitees: the
+    record of what was sent, to how many, by whom. Each recipient's copy is in their inbox and
+    the outbox.
+
+    `key` comes with the form the message was written in: a second press of "Send", or the same
+    request replayed, carries the same key, which the unique constraint refuses.
+    """
+
+    initiative = models.ForeignKey(
+        Initiative,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="messages",
+        verbose_name=_("initiative"),
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="messages",
+        verbose_name=_("meeting"),
+    )
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"))
+    recipients = models.PositiveIntegerField(_("recipients"))
+    key = models.UUIDField(_("form key"), unique=True)
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("message to members")
+        verbose_name_plural = _("messages to members")
+        constraints = [
+            # To an initiative's members, or to a meeting's invitees (a meeting held with a
+            # city has no initiative).
+            models.CheckConstraint(
+                condition=Q(initiative__isnull=False) | Q(meeting__isnull=False),
+                name="member_message_has_an_audience",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["initiative", "-sent_at"], name="member_message_by_initiative"),
+            models.Index(fields=["meeting", "-sent_at"], name="member_message_by_meeting"),
+        ]
+
+    def __str__(self):
+        return self.subject
+
+
 class CalendarFeed(models.Model):
     """A diplomat's private calendar feed: whoever has the token's URL can read it.
 

@@ -6,7 +6,12 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import Initiative, Invitation, Meeting, Membership
+from .access import manageable_initiatives, manageable_meetings
+from .models import Initiative, Invitation, Meeting, MemberMessage, Membership
+
+# What the desk shows of each list at most; the rest is a click away (the initiative's members,
+# the meeting's page).
+DESK_ROWS = 10
 
 
 def initiative_list(*, q: str = "", city=None, field: str = "", status: str = ""):
@@ -75,3 +80,98 @@ def invitees(meeting: Meeting) -> QuerySet[Invitation]:
     return meeting.invitations.select_related("invitee").order_by(
         "invitee__last_name", "invitee__first_name", "invitee__email"
     )
+
+
+def _members_subquery(state: str):
+    return Coalesce(
+        Subquery(
+            Membership.objects.filter(initiative=OuterRef("pk"), state=state)
+            .order_by()
+            .values("initiative")
+            .annotate(n=Count("pk"))
+            .values("n")
+        ),
+        0,
+    )
+
+
+def desk_initiatives(user) -> QuerySet[Initiative]:
+    """The initiatives the user runs (staff: all) with their members and requests counted."""
+    return (
+        manageable_initiatives(user)
+        .annotate(
+            members_count=_members_subquery(Membership.State.ACCEPTED),
+            requests_count=_members_subquery(Membership.State.REQUESTED),
+        )
+        .order_by("title_en", "pk")
+    )
+
+
+def join_requests(user) -> QuerySet[Membership]:
+    """Requests to join the user's initiatives waiting for an answer, oldest first."""
+    return (
+        Membership.objects.filter(
+            state=Membership.State.REQUESTED,
+            initiative__in=manageable_initiatives(user).values("pk"),
+        )
+        .select_related("user", "initiative")
+        .order_by("requested_at", "pk")
+    )
+
+
+def _answered(state: str) -> Count:
+    return Count("invitations", filter=Q(invitations__state=state))
+
+
+def desk_meetings(user) -> QuerySet[Meeting]:
+    """The user's meetings (staff: all) with their invitees' answers counted."""
+    State = Invitation.State
+    return (
+        manageable_meetings(user)
+        .select_related("initiative", "city")
+        .annotate(
+            accepted=_answered(State.ACCEPTED),
+            tentative=_answered(State.TENTATIVE),
+            declined=_answered(State.DECLINED),
+            waitlisted=_answered(State.WAITLISTED),
+            unanswered=Count(
+                "invitations", filter=Q(invitations__state__in=[State.PENDING, State.SENT])
+            ),
+        )
+    )
+
+
+def desk(user) -> dict:
+    """What the coordinator's desk lists, each list a bounded number of rows."""
+    now = timezone.now()
+    meetings = desk_meetings(user)
+    coming = meetings.filter(ends_at__gte=now)
+    requests = join_requests(user)
+    return {
+        "requests": requests[:DESK_ROWS],
+        "requests_count": requests.count(),
+        "coming": coming.order_by("starts_at", "pk")[:DESK_ROWS],
+        "past": meetings.filter(ends_at__lt=now).order_by("-starts_at", "-pk")[:DESK_ROWS],
+        # Full meetings with people waiting: a seat given up goes to them by itself, but the
+        # coordinator may want more room, or a different order.
+        "waiting": coming.filter(status=Meeting.Status.SCHEDULED, waitlisted__gt=0).order_by(
+            "starts_at", "pk"
+        )[:DESK_ROWS],
+        "sent": MemberMessage.objects.filter(
+            Q(initiative__in=manageable_initiatives(user).values("pk"))
+            | Q(meeting__in=manageable_meetings(user).values("pk"))
+        )
+        .select_related("initiative", "meeting", "sender")
+        .order_by("-sent_at", "-pk")[:DESK_ROWS],
+    }
+
+
+def sent_messages(*, initiative: Initiative | None = None, meeting: Meeting | None = None):
+    """The messages written to the initiative's people (its meetings' too), or to the meeting's
+    invitees, latest first."""
+    sent = MemberMessage.objects.select_related("sender", "meeting")
+    if meeting is not None:
+        sent = sent.filter(meeting=meeting)
+    else:
+        sent = sent.filter(initiative=initiative)
+    return sent.order_by("-sent_at", "-pk")

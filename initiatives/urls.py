@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import desk_views, views
 
 app_name = "initiatives"
 
@@ -27,6 +27,22 @@ urlpatterns = [
     path("meetings/<int:pk>/invite/", views.meeting_invite, name="meeting-invite"),
     path("meetings/<int:pk>/invitees.csv", views.meeting_invitees_csv, name="meeting-invitees-csv"),
     path("meetings/<int:pk>/rsvp/", views.meeting_rsvp, name="meeting-rsvp"),
+    path("desk/", desk_views.desk, name="desk"),
+    path(
+        "desk/initiatives/<slug:slug>/write/",
+        desk_views.write_to_members,
+        name="desk-write-to-members",
+    ),
+    path(
+        "desk/meetings/<int:pk>/write/", desk_views.write_to_invitees, name="desk-write-to-invitees"
+    ),
+    path("desk/meetings/<int:pk>/waiting-list/", desk_views.waiting_list, name="desk-waiting-list"),
+    path(
+        "desk/meetings/<int:pk>/waiting-list/<int:invitation>/up/",
+        desk_views.move_up,
+        name="desk-move-up",
+    ),
+    path("desk/meetings/<int:pk>/offer-seat/", desk_views.offer_seat, name="desk-offer-seat"),
     path("rsvp/<str:token>/", views.rsvp, name="rsvp"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar-feed"),
     path("me/calendar/", views.calendar_feed_reset, name="calendar-feed-reset"),

@@ -184,6 +184,8 @@ def membership_decide(request, slug, pk, decision):
         messages.error(request, str(error))
     else:
         messages.success(request, _("Your answer was recorded; the diplomat is being told."))
+    if request.POST.get("back") == "desk":
+        return redirect("initiatives:desk")
     return redirect("initiatives:initiative-members", initiative.slug)
 
 

@@ -1,5 +1,6 @@
 """Inviting people to meetings, their e-mails in the outbox, answers and reminders."""
 
+import logging
 from collections import defaultdict
 from datetime import timedelta
 
@@ -19,6 +20,7 @@ from ..access import can_manage_meeting
 from ..models import Invitation, Meeting, Membership
 from . import InitiativeError
 
+logger = logging.getLogger(__name__)
 State = Invitation.State
 
 ANSWERS = {"accept": State.ACCEPTED, "decline": State.DECLINED, "maybe": State.TENTATIVE}
@@ -268,8 +270,7 @@ def _tell_waitlisted(*, meeting: Meeting, invitation: Invitation) -> None:
 def promote_from_waiting_list(*, meeting: Meeting) -> list[Invitation]:
     """Give free seats to those waiting, first come first served; each is told."""
     free = seats_left(meeting)
-    waiting = meeting.invitations.select_for_update().filter(state=State.WAITLISTED)
-    waiting = waiting.order_by("waitlisted_at", "pk").select_related("invitee")
+    waiting = waiting_list(meeting).select_for_update(of=("self",))
     promoted = list(waiting if free is None else waiting[:free])
     if not promoted:
         return []
@@ -281,6 +282,60 @@ def promote_from_waiting_list(*, meeting: Meeting) -> list[Invitation]:
         url=meeting.get_absolute_url(),
     )
     return promoted
+
+
+@transaction.atomic
+def move_up_waiting_list(*, invitation: Invitation, actor: User) -> Invitation:
+    """Put someone waiting one place further up the meeting's waiting list."""
+    # The meeting's row lock orders this with answers and promotions counting the same list.
+    meeting = Meeting.objects.select_for_update().get(pk=invitation.meeting_id)
+    if not can_manage_meeting(actor, meeting):
+        raise InitiativeError(_("You do not organise this meeting."))
+    waiting = list(waiting_list(meeting).select_for_update(of=("self",)))
+    place = next((n for n, w in enumerate(waiting) if w.pk == invitation.pk), None)
+    if place is None:
+        raise InitiativeError(_("This person is not on the waiting list."))
+    if place == 0:
+        raise InitiativeError(_("This person is first on the waiting list already."))
+    mover, ahead = waiting[place], waiting[place - 1]
+    # The list is ordered by the time each was put on it: the two swap times, and when both
+    # came at the same moment the mover goes a microsecond before.
+    if mover.waitlisted_at == ahead.waitlisted_at:
+        mover.waitlisted_at = ahead.waitlisted_at - timedelta(microseconds=1)
+    else:
+        mover.waitlisted_at, ahead.waitlisted_at = ahead.waitlisted_at, mover.waitlisted_at
+    Invitation.objects.bulk_update([mover, ahead], ["waitlisted_at"])
+    logger.info(
+        "%s moved invitation %s up the waiting list of meeting %s", actor.pk, mover.pk, meeting.pk
+    )
+    return mover
+
+
+@transaction.atomic
+def offer_free_seats(*, meeting: Meeting, actor: User) -> list[Invitation]:
+    """Give the meeting's free seats to those first on its waiting list, as an answer giving up
+    a seat does; each is told."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if not can_manage_meeting(actor, meeting):
+        raise InitiativeError(_("You do not organise this meeting."))
+    if meeting.is_cancelled or meeting.ends_at <= timezone.now():
+        raise InitiativeError(_("This meeting is cancelled or over."))
+    if seats_left(meeting) == 0:
+        raise InitiativeError(_("No seat is free: the meeting is full."))
+    promoted = promote_from_waiting_list(meeting=meeting)
+    if not promoted:
+        raise InitiativeError(_("Nobody is on the waiting list."))
+    logger.info("%s offered %s free seats of meeting %s", actor.pk, len(promoted), meeting.pk)
+    return promoted
+
+
+def waiting_list(meeting: Meeting) -> QuerySet[Invitation]:
+    """Those waiting for a seat, first come first served."""
+    return (
+        meeting.invitations.filter(state=State.WAITLISTED)
+        .select_related("invitee")
+        .order_by("waitlisted_at", "pk")
+    )
 
 
 def send_due_reminders(*, limit: int = 1000) -> int:

@@ -30,6 +30,7 @@ from django.utils import timezone
 from citizens.auth import has_totp
 from citizens.models import DiplomatApplication, User
 from citizens.roles import CITY_OFFICIALS, INITIATIVE_COORDINATORS
+from initiatives.demo import FULL_MEETING
 from initiatives.models import Initiative, Invitation, Membership
 from initiatives.tokens import rsvp_token
 from tests.factories import UserFactory, application_in, reviewer
@@ -106,6 +107,8 @@ EXCLUDED = {
     "initiatives:initiative-meetings-feed": "a public iCalendar feed for calendar apps, not a page",
     "sistercities:city-meetings-feed": "a public iCalendar feed for calendar apps, not a page",
     "initiatives:calendar-feed-reset": "POST only: makes a new feed address, then redirects",
+    "initiatives:desk-move-up": "POST only: moves someone up a waiting list, then redirects",
+    "initiatives:desk-offer-seat": "POST only: gives free seats to those waiting, then redirects",
     "admin:initiatives_meeting_add": "meetings are scheduled on the portal, whose services send "
     "the calendar invitations; the admin only shows them (403)",
     "admin:initiatives_invitation_add": "invitations are sent from the meeting's page; the admin "
@@ -251,6 +254,11 @@ ARGUMENTS: dict[str, Callable[[Portal], dict]] = {
     "initiatives:initiative-members": lambda portal: {"slug": CRAFTS},
     "initiatives:meeting-detail": _crafts_meeting,
     "initiatives:meeting-edit": _crafts_meeting,
+    "initiatives:desk-write-to-members": lambda portal: {"slug": CRAFTS},
+    "initiatives:desk-write-to-invitees": _crafts_meeting,
+    "initiatives:desk-waiting-list": lambda portal: {
+        "pk": Initiative.objects.get(slug=CRAFTS).meetings.get(title=FULL_MEETING).pk
+    },
     "initiatives:rsvp": lambda portal: {
         "token": rsvp_token(Invitation.objects.get(invitee=portal.users["diplomat"]))
     },

@@ -143,6 +143,13 @@ MEMBERS, OTHER_MEMBERS = (
 )
 MT, OTHER_MT = "/meetings/{meeting}/", "/meetings/{other_meeting}/"
 CMT, OTHER_CMT = "/meetings/{city_meeting}/", "/meetings/{other_city_meeting}/"
+# The coordinator's desk: coordinators their own, the municipal staff (and superusers) all.
+DESK = "/desk/"
+WL, OTHER_WL = (
+    "/desk/meetings/{meeting}/waiting-list/",
+    "/desk/meetings/{other_meeting}/waiting-list/",
+)
+MESSAGE = {"subject": "Dates", "body": "Hello", "key": "8d0d8b5e-3f5c-4c86-9a55-0e0f2b0c1a11"}
 
 PORTAL = {
     "": [get("/", *everyone(200))],
@@ -370,6 +377,95 @@ PORTAL = {
             *guarded(L, L, 404, 404, "/meetings/{meeting}/", 404, 404, 404, 404, 404),
             answer="accept",
         ),
+    ],
+    "desk/": [get("/desk/", *guarded(L, L, 403, 403, 403, 403, 200, 403, 200, 200))],
+    "desk/initiatives/<slug:slug>/write/": [
+        get(
+            "/desk/initiatives/{initiative}/write/",
+            *guarded(L, L, 403, 403, 403, 403, 200, 403, 200, 200),
+        ),
+        get(
+            "/desk/initiatives/{other_initiative}/write/",
+            *guarded(L, L, 403, 403, 403, 403, 200, 403, 404, 200),
+        ),
+        post(
+            "/desk/initiatives/{initiative}/write/",
+            *guarded(L, L, 403, 403, 403, 403, DESK, 403, DESK, DESK),
+            action="send",
+            **MESSAGE,
+        ),
+        # A forged send to another coordinator's members.
+        post(
+            "/desk/initiatives/{other_initiative}/write/",
+            *guarded(L, L, 403, 403, 403, 403, 200, 403, 404, 200),
+            action="preview",
+            **MESSAGE,
+        ),
+        # The other initiative has no member yet: the form says nobody would receive it.
+        post(
+            "/desk/initiatives/{other_initiative}/write/",
+            *guarded(L, L, 403, 403, 403, 403, 200, 403, 404, 200),
+            action="send",
+            **MESSAGE,
+        ),
+    ],
+    "desk/meetings/<int:pk>/write/": [
+        get(
+            "/desk/meetings/{meeting}/write/",
+            *guarded(L, L, 403, 403, 403, 403, 200, 403, 200, 200),
+        ),
+        get(
+            "/desk/meetings/{other_meeting}/write/",
+            *guarded(L, L, 403, 403, 403, 403, 200, 403, 404, 200),
+        ),
+        get(
+            "/desk/meetings/{city_meeting}/write/",
+            *guarded(L, L, 403, 403, 403, 403, 200, 403, 200, 200),
+        ),
+        post(
+            "/desk/meetings/{other_city_meeting}/write/",
+            *guarded(L, L, 403, 403, 403, 403, 200, 403, 404, 200),
+            action="send",
+            **MESSAGE,
+        ),
+        post(
+            "/desk/meetings/{meeting}/write/",
+            *guarded(L, L, 403, 403, 403, 403, DESK, 403, DESK, DESK),
+            action="send",
+            **MESSAGE,
+        ),
+    ],
+    "desk/meetings/<int:pk>/waiting-list/": [
+        get(
+            "/desk/meetings/{meeting}/waiting-list/",
+            *guarded(L, L, 403, 403, 403, 403, 200, 403, 200, 200),
+        ),
+        get(
+            "/desk/meetings/{other_meeting}/waiting-list/",
+            *guarded(L, L, 403, 403, 403, 403, 200, 403, 404, 200),
+        ),
+    ],
+    "desk/meetings/<int:pk>/waiting-list/<int:invitation>/up/": [
+        post(
+            "/desk/meetings/{meeting}/waiting-list/{invitation}/up/",
+            *guarded(L, L, 403, 403, 403, 403, WL, 403, WL, WL),
+        ),
+        # The invitation named under another meeting is no invitation of it.
+        post(
+            "/desk/meetings/{other_meeting}/waiting-list/{invitation}/up/",
+            *guarded(L, L, 403, 403, 403, 403, 404, 403, 404, 404),
+        ),
+    ],
+    "desk/meetings/<int:pk>/offer-seat/": [
+        post(
+            "/desk/meetings/{meeting}/offer-seat/",
+            *guarded(L, L, 403, 403, 403, 403, WL, 403, WL, WL),
+        ),
+        post(
+            "/desk/meetings/{other_meeting}/offer-seat/",
+            *guarded(L, L, 403, 403, 403, 403, OTHER_WL, 403, 404, OTHER_WL),
+        ),
+        get("/desk/meetings/{meeting}/offer-seat/", *guarded(*(405,) * 10)),
     ],
     # The RSVP link and the calendar feed are their own key: whoever holds them may use them.
     "rsvp/<str:token>/": [

@@ -49,7 +49,7 @@ def test_each_kind_of_reader_sees_their_own_links(client):
 
     client.force_login(reviewer())
     nav = navigation(client.get("/"))
-    assert links(nav)[-2:] == ["Dashboard", "Administration"]
+    assert links(nav)[-3:] == ["Dashboard", "Desk", "Administration"]
     assert "Sign in" not in nav
 
 
