@@ -244,6 +244,7 @@ def _crafts_meeting(portal) -> dict:
 ARGUMENTS: dict[str, Callable[[Portal], dict]] = {
     "initiatives:initiative-detail": lambda portal: {"slug": CRAFTS},
     "initiatives:initiative-members": lambda portal: {"slug": CRAFTS},
+    "initiatives:initiative-edit": lambda portal: {"slug": CRAFTS},
     "initiatives:meeting-detail": _crafts_meeting,
     "initiatives:meeting-edit": _crafts_meeting,
     "initiatives:rsvp": lambda portal: {
