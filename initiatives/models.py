@@ -125,6 +125,11 @@ class InitiativeChange(models.Model):
     def __str__(self):
         return f"{self.initiative} · {self.get_action_display()}"
 
+    def changed_fields(self) -> list[str]:
+        """The names of what changed, as the initiative's fields are called."""
+        fields = [getattr(Initiative, name, None) for name in self.changes]
+        return [str(field.field.verbose_name) for field in fields if hasattr(field, "field")]
+
 
 class Membership(models.Model):
     """A diplomat's place in an initiative: asked for, then accepted or declined; left later."""

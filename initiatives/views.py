@@ -136,7 +136,12 @@ def initiative_edit(request, slug):
         else:
             messages.success(request, _("The initiative was saved."))
             return redirect(initiative)
-    context = {"form": form, "initiative": initiative, "error_summary": error_summary(form)}
+    context = {
+        "form": form,
+        "initiative": initiative,
+        "error_summary": error_summary(form),
+        "history": initiative.history.select_related("actor"),
+    }
     return render(request, "initiatives/initiative_form.html", context)
 
 

@@ -115,12 +115,6 @@ def _checked_details(details: dict) -> dict:
     return details
 
 
-def _as_text(value) -> str:
-    if value is None:
-        return ""
-    return value.isoformat() if isinstance(value, datetime.date) else str(value)
-
-
 def _save(initiative: Initiative) -> None:
     # Two people choosing the same address at the same moment: the unique index decides.
     try:
@@ -142,11 +136,9 @@ def create_initiative(*, actor: User, cities: list[Model], details: dict) -> Ini
     initiative = Initiative(coordinator=actor if is_coordinator(actor) else None, **details)
     _save(initiative)
     initiative.cities.set(cities)
-    changes = {name: ["", _as_text(value)] for name, value in details.items() if value}
+    changes = {name: ["", as_text(value)] for name, value in details.items() if value}
     changes["cities"] = ["", _city_slugs(cities)]
-    InitiativeChange.objects.create(
-        initiative=initiative, actor=actor, action=InitiativeChange.Action.CREATED, changes=changes
-    )
+    record_change(initiative=initiative, actor=actor, created=True, changes=changes)
     return initiative
 
 
@@ -163,7 +155,7 @@ def update_initiative(
         details["slug"] = initiative.slug
     _check(details, cities, initiative)
     changes = {
-        name: [_as_text(getattr(initiative, name)), _as_text(value)]
+        name: [as_text(getattr(initiative, name)), as_text(value)]
         for name, value in details.items()
         if value != getattr(initiative, name)
     }
@@ -177,10 +169,32 @@ def update_initiative(
         setattr(initiative, name, value)
     _save(initiative)
     initiative.cities.set(cities)
-    InitiativeChange.objects.create(
-        initiative=initiative, actor=actor, action=InitiativeChange.Action.CHANGED, changes=changes
-    )
+    record_change(initiative=initiative, actor=actor, created=False, changes=changes)
     return initiative
+
+
+def record_change(
+    *, initiative: Initiative, actor: User, created: bool, changes: dict
+) -> InitiativeChange:
+    """Record a change of an initiative made here or in the admin: {field: [old, new]}."""
+    action = InitiativeChange.Action.CREATED if created else InitiativeChange.Action.CHANGED
+    return InitiativeChange.objects.create(
+        initiative=initiative, actor=actor, action=action, changes=changes
+    )
+
+
+def as_text(value) -> str:
+    """A field's value as the history keeps it: dates as ISO, cities by slug, people by number
+    (an address would outlive the deletion of their account)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Model):
+        return str(value.pk)
+    if hasattr(value, "__iter__") and not isinstance(value, str):
+        return _city_slugs(value)
+    return str(value)
 
 
 def _city_slugs(cities) -> str:

@@ -265,3 +265,44 @@ def test_readers_who_may_not_edit_see_no_edit_link(client):
         if who:
             client.force_login(who)
         assert "/initiatives/music/edit/" not in html_of(client.get("/initiatives/music/"))
+
+
+def test_the_edit_page_shows_the_changes_so_far(client, sister_city):
+    neda = coordinator(first_name="Neda", last_name="Moradi")
+    client.force_login(neda)
+    client.post("/initiatives/new/", form_data(slug="tiles"))
+    client.post("/initiatives/tiles/edit/", form_data(slug="tiles", ends_on="2027-06-30"))
+
+    page = html_of(client.get("/initiatives/tiles/edit/"))
+
+    history = page[page.index("Changes so far") :]
+    assert history.count("Neda Moradi") == 2
+    assert "Created" in history and "Changed" in history
+    assert "ends" in history
+
+
+def test_a_change_in_the_admin_is_recorded_in_the_history_too(client, sister_city):
+    neda = coordinator()
+    initiative = InitiativeFactory(coordinator=neda, slug="tiles", cities=[sister_city])
+    client.force_login(neda)
+
+    response = client.post(
+        f"/admin/initiatives/initiative/{initiative.pk}/change/",
+        {
+            "slug": "tiles",
+            "title_en": "Tiles and glass",
+            "title_fa": initiative.title_fa,
+            "description_en": initiative.description_en,
+            "description_fa": initiative.description_fa,
+            "field": initiative.field,
+            "status": initiative.status,
+            "cities": [sister_city.pk],
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 302
+    (change,) = InitiativeChange.objects.filter(initiative=initiative)
+    assert (change.actor, change.action) == (neda, "changed")
+    assert change.changes == {"title_en": [initiative.title_en, "Tiles and glass"]}
