@@ -51,8 +51,13 @@ def suggest_slug(*, title_en: str, title_fa: str, initiative: Initiative | None 
     base = slugify(title_en or title_fa, max_length=SLUG_LENGTH - 6, word_boundary=True)
     if not base:
         base = f"initiative-{Initiative.objects.count() + 1}"
+    # One query for every address the base may collide with, however many share a title.
+    taken = Initiative.objects.filter(slug__startswith=base)
+    if initiative is not None:
+        taken = taken.exclude(pk=initiative.pk)
+    taken = {*taken.values_list("slug", flat=True), *RESERVED_SLUGS}
     slug, number = base, 1
-    while slug_taken(slug, initiative=initiative):
+    while slug in taken:
         number += 1
         slug = f"{base}-{number}"
     return slug
