@@ -13,8 +13,25 @@
     if (!window.jalaliDatepicker) {
       return;
     }
+    // The picker reads the box's date in Latin digits only: a Persian digit reads as no date
+    // at all. The server reads both, so the box holds Latin ones, typed or picked.
+    var latin = function (text) {
+      return text.replace(/[۰-۹٠-٩]/g, function (digit) {
+        var persian = "۰۱۲۳۴۵۶۷۸۹".indexOf(digit);
+        return String(persian >= 0 ? persian : "٠١٢٣٤٥٦٧٨٩".indexOf(digit));
+      });
+    };
     boxes.forEach(function (box) {
       box.setAttribute("data-jdp", "");
+      box.value = latin(box.value);
+      box.addEventListener("input", function () {
+        var fixed = latin(box.value);
+        if (fixed !== box.value) {
+          var caret = box.selectionStart;
+          box.value = fixed;
+          box.setSelectionRange(caret, caret);
+        }
+      });
     });
     window.jalaliDatepicker.startWatch({
       persianDigits: true,

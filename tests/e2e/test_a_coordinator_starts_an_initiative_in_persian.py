@@ -44,6 +44,13 @@ def test_a_coordinator_starts_an_initiative_with_a_solar_hijri_date_and_schedule
     assert initiative.slug == "tile-makers-exchange"
     assert initiative.starts_on == chosen.togregorian()
 
+    # Its page offers to change it; the picker opens on the day kept.
+    page.get_by_role("link", name="ویرایش").click()
+    page.locator("#id_starts_on").click()
+    expect(picker.locator("div.jdp-day.selected")).to_have_text(persian(20))
+    page.keyboard.press("Escape")
+    page.get_by_role("link", name="بازگشت").click()
+
     # Then its first meeting, the day typed in the Solar Hijri calendar, in Persian digits.
     day = jdatetime.date.fromgregorian(date=timezone.localdate() + timedelta(days=10))
     page.get_by_role("link", name="برنامه‌ریزی جلسه").click()
