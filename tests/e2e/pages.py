@@ -31,6 +31,7 @@ from citizens.auth import has_totp
 from citizens.models import DiplomatApplication, User
 from citizens.roles import CITY_OFFICIALS, INITIATIVE_COORDINATORS
 from initiatives.models import Initiative, Invitation, Membership
+from initiatives.services.initiatives import record_change
 from initiatives.tokens import rsvp_token
 from tests.factories import UserFactory, application_in, reviewer
 
@@ -189,6 +190,13 @@ def build_portal() -> Portal:
     crafts = Initiative.objects.get(slug=CRAFTS)
     crafts.coordinator = users["coordinator"]
     crafts.save(update_fields=["coordinator"])
+    # A change in its history, which its edit page lists.
+    record_change(
+        initiative=crafts,
+        actor=users["coordinator"],
+        created=False,
+        changes={"ends_on": ["", "2027-06-30"], "cities": ["florence", "florence, porto"]},
+    )
     Membership.objects.create(initiative=crafts, user=users["diplomat"], state="accepted")
     Invitation.objects.create(
         meeting=crafts.meetings.first(),
