@@ -8,6 +8,7 @@ from citizens.roles import INITIATIVE_COORDINATORS
 
 from .access import sees_all
 from .models import CalendarReply, Initiative, Invitation, Meeting, Membership
+from .services.initiatives import as_text, record_change
 
 
 class MembershipInline(admin.TabularInline):
@@ -71,6 +72,22 @@ class InitiativeAdmin(admin.ModelAdmin):
         if not change and not sees_all(request.user):
             obj.coordinator = request.user
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The initiative's history holds the admin's changes too, as the portal's pages record
+        # theirs (Django's own log keeps only which fields changed, not from what).
+        if form.changed_data or not change:
+            changes = {
+                name: [
+                    as_text(form.initial.get(name)) if change else "",
+                    as_text(form.cleaned_data.get(name)),
+                ]
+                for name in form.changed_data
+            }
+            record_change(
+                initiative=form.instance, actor=request.user, created=not change, changes=changes
+            )
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

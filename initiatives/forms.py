@@ -17,12 +17,21 @@ from diplomacy_portal.forms import CalendarDateField
 from diplomacy_portal.vocabulary import CooperationField
 
 from .models import Initiative, Meeting
+from .services.initiatives import DETAILS as INITIATIVE_DETAILS
+from .services.initiatives import SLUG_LENGTH, initiative_problems, suggest_slug
 from .services.meetings import meeting_problems
 from .services.messages import MAX_BODY, MAX_SUBJECT
 
 
 class CityChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, city):
+        return city.name
+
+
+class CitiesField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, city):
+        if city.status == city.Status.SUSPENDED:
+            return gettext("%(city)s (relation suspended)") % {"city": city.name}
         return city.name
 
 
@@ -64,6 +73,106 @@ class InitiativeFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in ("city", "field", "status"):
             self.fields[name].widget.attrs["class"] = "form-select"
+
+
+class InitiativeForm(forms.Form):
+    """An initiative's details, in both languages; its dates may be typed in the Solar Hijri
+    calendar. The address is made from the title when left empty."""
+
+    title_en = forms.CharField(label=_("Title in English"), max_length=200, required=False)
+    title_fa = forms.CharField(label=_("Title in Persian"), max_length=200, required=False)
+    slug = forms.CharField(
+        label=_("Address"),
+        max_length=SLUG_LENGTH,
+        required=False,
+        help_text=_(
+            "The end of the initiative’s web address: lower-case Latin letters, digits and "
+            "hyphens. Leave it empty to make it from the title."
+        ),
+        widget=forms.TextInput(attrs={"dir": "ltr", "autocapitalize": "off"}),
+    )
+    cities = CitiesField(
+        label=_("Sister cities"),
+        queryset=_cities(),
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one sister city.")},
+    )
+    field = forms.ChoiceField(label=_("Field of cooperation"), choices=CooperationField.choices)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=Initiative.Status.choices, initial=Initiative.Status.PROPOSED
+    )
+    starts_on = CalendarDateField(
+        label=_("Starts on"),
+        required=False,
+        help_text=_("Year-month-day; a Solar Hijri date such as 1405/09/15 is understood too."),
+    )
+    ends_on = CalendarDateField(
+        label=_("Ends on"),
+        required=False,
+        help_text=_("Optional; not before the start."),
+    )
+    description_en = forms.CharField(
+        label=_("Description in English"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "dir": "ltr"}),
+    )
+    description_fa = forms.CharField(
+        label=_("Description in Persian"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "dir": "rtl"}),
+    )
+
+    def __init__(self, *args, initiative: Initiative | None = None, **kwargs):
+        self.initiative = initiative
+        if initiative is not None:
+            kwargs.setdefault("initial", self.initial_for(initiative))
+        super().__init__(*args, **kwargs)
+        self.fields["title_en"].widget.attrs["dir"] = "ltr"
+        self.fields["title_fa"].widget.attrs["dir"] = "rtl"
+        for name in ("starts_on", "ends_on"):
+            # static/js/date_picker.js offers the calendar of the page's language.
+            self.fields[name].widget.attrs["data-date-picker"] = ""
+
+    @staticmethod
+    def initial_for(initiative: Initiative) -> dict:
+        return {
+            **{name: getattr(initiative, name) for name in INITIATIVE_DETAILS},
+            "cities": list(initiative.cities.all()),
+        }
+
+    def clean_slug(self):
+        return self.cleaned_data["slug"].strip().lower()
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("title_en") or data.get("title_fa")):
+            # The page shows the title in the reader's language, else in the other one.
+            self.add_error("title_en", _("Give a title in English, in Persian, or both."))
+        elif not data.get("slug"):
+            data["slug"] = suggest_slug(
+                title_en=data.get("title_en", ""),
+                title_fa=data.get("title_fa", ""),
+                initiative=self.initiative,
+            )
+            # Shown in the form if anything else is wrong, so the address is seen before it
+            # is kept.
+            self.data = self.data.copy()
+            self.data["slug"] = data["slug"]
+        for field, message in initiative_problems(
+            slug=data.get("slug", ""),
+            starts_on=data.get("starts_on"),
+            ends_on=data.get("ends_on"),
+            cities=list(data.get("cities") or []),
+            initiative=self.initiative,
+        ):
+            if field != "cities" or "cities" in data:
+                self.add_error(field, message)
+        return data
+
+    def details(self) -> dict:
+        """What the initiative services take, besides the cities."""
+        return {name: self.cleaned_data[name] for name in INITIATIVE_DETAILS}
 
 
 # Staff may schedule for every initiative, thousands of them: past this many, the list holds
@@ -137,6 +246,8 @@ class MeetingForm(forms.Form):
             kwargs.setdefault("initial", self.initial_for(meeting))
         super().__init__(*args, **kwargs)
         self.fields["timezone"].choices = _time_zones()
+        # Only the day is picked; the times and the time zone stay their own boxes.
+        self.fields["date"].widget.attrs["data-date-picker"] = ""
         if meeting is not None:
             # A meeting stays with the initiative or city it was scheduled for.
             del self.fields["initiative"], self.fields["city"]

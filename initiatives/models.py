@@ -92,6 +92,45 @@ class Initiative(models.Model):
         return "en" if self.description_en or not self.description_fa else "fa"
 
 
+class InitiativeChange(models.Model):
+    """One change of an initiative made in the portal: who, when, and each field's old and new
+    value. Written once by the service that made the change, never edited."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        CHANGED = "changed", _("Changed")
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="history", verbose_name=_("initiative")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    # {field: [old, new]}, values as text (cities by their slugs), so the record stays readable
+    # after the cities or the choices change.
+    changes = models.JSONField(_("changes"), default=dict)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("initiative change")
+        verbose_name_plural = _("initiative history")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.initiative} · {self.get_action_display()}"
+
+    def changed_fields(self) -> list[str]:
+        """The names of what changed, as the initiative's fields are called."""
+        fields = [getattr(Initiative, name, None) for name in self.changes]
+        return [str(field.field.verbose_name) for field in fields if hasattr(field, "field")]
+
+
 class Membership(models.Model):
     """A diplomat's place in an initiative: asked for, then accepted or declined; left later."""
 

@@ -23,12 +23,14 @@ from .access import can_manage_initiative, can_manage_meeting, manageable_initia
 from .forms import (
     FindInitiativeForm,
     InitiativeFilterForm,
+    InitiativeForm,
     InviteMatchingForm,
     InvitePeopleForm,
     MeetingForm,
 )
 from .models import CalendarFeed, Initiative, Invitation, Meeting, Membership
 from .services import InitiativeError, feeds, invitations, meetings, memberships
+from .services import initiatives as initiative_changes
 from .tokens import BadToken, ExpiredToken, invitation_for_token
 
 ANSWER_LABELS = {
@@ -96,7 +98,52 @@ def initiative_list(request):
             topics=("initiatives", "cities"),
         )
     }
+    context["may_start"] = may_schedule(request.user)
     return render(request, "initiatives/initiative_list.html", context)
+
+
+@login_required
+def initiative_create(request):
+    _require_scheduler(request)
+    form = InitiativeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            initiative = initiative_changes.create_initiative(
+                actor=request.user, cities=list(form.cleaned_data["cities"]), details=form.details()
+            )
+        except InitiativeError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The initiative is started. Now schedule its meetings."))
+            return redirect(initiative)
+    context = {"form": form, "error_summary": error_summary(form)}
+    return render(request, "initiatives/initiative_form.html", context)
+
+
+@login_required
+def initiative_edit(request, slug):
+    initiative = _managed_initiative(request, slug)
+    form = InitiativeForm(request.POST or None, initiative=initiative)
+    if request.method == "POST" and form.is_valid():
+        try:
+            initiative = initiative_changes.update_initiative(
+                initiative=initiative,
+                actor=request.user,
+                cities=list(form.cleaned_data["cities"]),
+                details=form.details(),
+            )
+        except InitiativeError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The initiative was saved."))
+            return redirect(initiative)
+    context = {
+        "form": form,
+        "initiative": initiative,
+        "error_summary": error_summary(form),
+        "history": initiative.history.select_related("actor"),
+    }
+    return render(request, "initiatives/initiative_form.html", context)
 
 
 def initiative_detail(request, slug):

@@ -37,6 +37,12 @@ ASSETS = [
     ("chart.js/dist/chart.umd.min.js", "chartjs/chart.umd.min.js"),
     ("chart.js/dist/chart.umd.min.js.map", "chartjs/chart.umd.min.js.map"),
     ("chart.js/LICENSE.md", "chartjs/LICENSE.md"),
+    # The date picker of Persian pages: it shows the Solar Hijri calendar, which the browser's
+    # own date input does not know.
+    *(
+        (f"@majidh1/jalalidatepicker/{name}", f"jalalidatepicker/{name.rsplit('/', 1)[-1]}")
+        for name in ("dist/jalalidatepicker.min.js", "dist/jalalidatepicker.min.css", "LICENSE")
+    ),
 ]
 
 

@@ -32,6 +32,7 @@ from citizens.models import DiplomatApplication, User
 from citizens.roles import CITY_OFFICIALS, INITIATIVE_COORDINATORS
 from initiatives.demo import FULL_MEETING
 from initiatives.models import Initiative, Invitation, Membership
+from initiatives.services.initiatives import record_change
 from initiatives.tokens import rsvp_token
 from tests.factories import UserFactory, application_in, reviewer
 
@@ -197,6 +198,13 @@ def build_portal() -> Portal:
     crafts = Initiative.objects.get(slug=CRAFTS)
     crafts.coordinator = users["coordinator"]
     crafts.save(update_fields=["coordinator"])
+    # A change in its history, which its edit page lists.
+    record_change(
+        initiative=crafts,
+        actor=users["coordinator"],
+        created=False,
+        changes={"ends_on": ["", "2027-06-30"], "cities": ["florence", "florence, porto"]},
+    )
     Membership.objects.create(initiative=crafts, user=users["diplomat"], state="accepted")
     Invitation.objects.create(
         meeting=crafts.meetings.first(),
@@ -252,6 +260,7 @@ def _crafts_meeting(portal) -> dict:
 ARGUMENTS: dict[str, Callable[[Portal], dict]] = {
     "initiatives:initiative-detail": lambda portal: {"slug": CRAFTS},
     "initiatives:initiative-members": lambda portal: {"slug": CRAFTS},
+    "initiatives:initiative-edit": lambda portal: {"slug": CRAFTS},
     "initiatives:meeting-detail": _crafts_meeting,
     "initiatives:meeting-edit": _crafts_meeting,
     "initiatives:desk-write-to-members": lambda portal: {"slug": CRAFTS},

@@ -161,6 +161,44 @@ def test_the_meeting_forms(as_coordinator, world, new, change):
             assert scheduled.initiative_id in (None, world["initiative"].pk)
 
 
+INITIATIVE = {
+    "title_en": (["Tile makers"], ["", "x" * 200, "x" * 201, "<script>alert(1)</script>"]),
+    "title_fa": (["کاشی‌کاران"], ["", "x" * 201]),
+    "slug": (["", "tiles"], ["new", "crafts", "music", "x" * 81, "Tiles!", "-", "a--b"]),
+    "cities": (["florence"], ["", "no-such-city"]),
+    "field": (["handicrafts", "cultural"], []),
+    "status": (Initiative.Status.values, []),
+    "starts_on": (
+        ["", "2031-05-01", "1410/02/11", "۱۴۱۰/۰۲/۱۱"],
+        ["9999-12-31", "0001-01-01", "2031-02-30", "1699/12/29"],
+    ),
+    "ends_on": (["", "2031-06-01"], ["2031-04-01", "1/1/1"]),
+    "description_en": ([""], ["<script>alert(1)</script>"]),
+    "description_fa": ([""], []),
+}
+
+
+@given(new=form(INITIATIVE), change=form(INITIATIVE))
+@FUZZ
+def test_the_initiative_forms(as_coordinator, world, new, change):
+    client, neda = as_coordinator, world["coordinator"]
+    music = Initiative.objects.get(slug="music")
+    before = (music.title_en, music.coordinator_id, music.updated_at)
+    # Its address may have changed in an earlier example.
+    crafts = Initiative.objects.get(pk=world["initiative"].pk)
+
+    assert answered(client.post("/initiatives/new/", new), new, 200, 302)
+    assert answered(client.post(f"/initiatives/{crafts.slug}/edit/", change), change, 200, 302)
+    assert answered(client.post("/initiatives/music/edit/", change), change, 404)
+
+    music.refresh_from_db()
+    assert (music.title_en, music.coordinator_id, music.updated_at) == before
+    for initiative in Initiative.objects.exclude(pk=music.pk).prefetch_related("cities"):
+        assert initiative.coordinator_id == neda.pk
+        assert [city.slug for city in initiative.cities.all()] == ["florence"]
+        assert initiative.slug not in ("new", "music")
+
+
 INVITE = {
     "mode": (["members", "matching", "people"], []),
     "field": (["", "cultural", "economic"], []),

@@ -235,6 +235,32 @@ PORTAL = {
         get("/applications/{application}/documents/cv/", *everyone(404)),
     ],
     "initiatives/": [get("/initiatives/", *everyone(200))],
+    # Coordinators start initiatives (and coordinate what they start); the staff too.
+    "initiatives/new/": [
+        get("/initiatives/new/", *guarded(L, L, 403, 403, 403, 403, 200, 403, 200, 200)),
+        # Nothing given: the form answers with what is missing.
+        post("/initiatives/new/", *guarded(L, L, 403, 403, 403, 403, 200, 403, 200, 200)),
+    ],
+    "initiatives/<slug:slug>/edit/": [
+        get(
+            "/initiatives/{initiative}/edit/",
+            *guarded(L, L, 403, 403, 403, 403, 200, 403, 200, 200),
+        ),
+        # Another coordinator's initiative, opened or written to.
+        get(
+            "/initiatives/{other_initiative}/edit/",
+            *guarded(L, L, 403, 403, 403, 403, 200, 403, 404, 200),
+        ),
+        post(
+            "/initiatives/{other_initiative}/edit/",
+            *guarded(L, L, 403, 403, 403, 403, 200, 403, 404, 200),
+            title_en="Taken over",
+        ),
+        get(
+            "/initiatives/no-such-thing/edit/",
+            *guarded(L, L, 403, 403, 403, 403, 404, 403, 404, 404),
+        ),
+    ],
     "initiatives/<slug:slug>/": [
         get("/initiatives/{initiative}/", *guarded(*(200,) * 10)),
         get("/initiatives/no-such-thing/", *guarded(*(404,) * 10)),
