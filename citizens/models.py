@@ -161,6 +161,12 @@ class Notification(models.Model):
         MEETING_REMINDER = "meeting_reminder", _("Meeting reminder")
         WAITLIST_PROMOTED = "waitlist_promoted", _("A seat became free")
         CITY_FADING = "city_fading", _("A sister city is fading")
+        PROPOSAL_ACCEPTED = "proposal_accepted", _("Proposal accepted")
+        PROPOSAL_DECLINED = "proposal_declined", _("Proposal declined")
+        PROPOSAL_CHANGES_REQUESTED = (
+            "proposal_changes_requested",
+            _("Changes to a proposal requested"),
+        )
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

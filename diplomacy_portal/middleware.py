@@ -60,6 +60,7 @@ OPEN_BEFORE_SECOND_FACTOR = frozenset(
         "sistercities:city-list",
         "sistercities:city-detail",
         "initiatives:initiative-list",
+        "proposals:proposal-list",
         "initiatives:rsvp",
         "initiatives:calendar-feed",
         "citizens:application-form",

@@ -8,6 +8,7 @@ LINKS = {
     "home": "home",
     "cities": "sistercities:city-list",
     "initiatives": "initiatives:initiative-list",
+    "proposals": "proposals:proposal-list",
     "apply": "citizens:application-form",
     "me": "citizens:me",
     "inbox": "citizens:inbox",
