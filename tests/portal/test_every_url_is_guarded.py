@@ -22,6 +22,7 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -42,6 +43,7 @@ from tests.initiatives.factories import (
     diplomat,
     invitation,
 )
+from tests.proposals.factories import make_proposal, proposal_in
 
 ROLES = (
     "anonymous",
@@ -142,6 +144,7 @@ MEMBERS, OTHER_MEMBERS = (
 )
 MT, OTHER_MT = "/meetings/{meeting}/", "/meetings/{other_meeting}/"
 CMT, OTHER_CMT = "/meetings/{city_meeting}/", "/meetings/{other_city_meeting}/"
+PROPOSAL, DRAFT = "/proposals/{proposal}/", "/proposals/{draft}/"
 
 PORTAL = {
     "": [get("/", *everyone(200))],
@@ -361,6 +364,50 @@ PORTAL = {
         post("/me/calendar/", *guarded(L, L, 403, 403, "/me/", 403, 403, 403, 403, 403)),
         get("/me/calendar/", *guarded(*(405,) * 10)),
     ],
+    # Public proposals for everyone; a draft for its author (the diplomat) and those who read
+    # all (staff, officials, coordinators); only diplomats write, and only their own.
+    "proposals/": [get("/proposals/", *everyone(200))],
+    "proposals/mine/": [get("/proposals/mine/", *guarded(L, L, *(200,) * 8))],
+    "proposals/new/": [
+        get("/proposals/new/", *guarded(L, L, 403, 403, 200, 403, 403, 403, 403, 403)),
+    ],
+    "proposals/<int:pk>/": [
+        get("/proposals/{proposal}/", *guarded(*(200,) * 10)),
+        get("/proposals/{draft}/", *guarded(*(404,) * 4, *(200,) * 6)),
+        get("/proposals/999999/", *guarded(*(404,) * 10)),
+    ],
+    "proposals/<int:pk>/edit/": [
+        get("/proposals/{draft}/edit/", *guarded(L, L, 403, 403, 200, *(403,) * 5)),
+        get("/proposals/{proposal}/edit/", *guarded(L, L, 403, 403, 404, *(403,) * 5)),
+    ],
+    "proposals/<int:pk>/submit/": [
+        post("/proposals/{draft}/submit/", *guarded(L, L, 404, 404, DRAFT, *(404,) * 5)),
+        post("/proposals/{proposal}/submit/", *guarded(L, L, *(404,) * 8)),
+    ],
+    "proposals/<int:pk>/withdraw/": [
+        post("/proposals/{draft}/withdraw/", *guarded(L, L, 404, 404, DRAFT, *(404,) * 5)),
+        post("/proposals/{proposal}/withdraw/", *guarded(L, L, *(404,) * 8)),
+    ],
+    # Anyone signed in may try (the answer explains who may support); never a draft.
+    "proposals/<int:pk>/support/": [
+        post("/proposals/{proposal}/support/", *guarded(L, L, *(PROPOSAL,) * 8)),
+        post("/proposals/{draft}/support/", *guarded(L, L, *(404,) * 8)),
+    ],
+    "proposals/<int:pk>/support/withdraw/": [
+        post("/proposals/{proposal}/support/withdraw/", *guarded(L, L, *(PROPOSAL,) * 8)),
+        post("/proposals/{draft}/support/withdraw/", *guarded(L, L, *(404,) * 8)),
+    ],
+    # A proposal's attachment: for its author and those who review proposals.
+    "proposals/<uuid:public_id>/attachment/": [
+        get(
+            "/proposals/{attachment}/attachment/",
+            *guarded(L, L, 404, 404, 200, 404, 200, 404, 200, 200),
+        ),
+        get(
+            "/proposals/00000000-0000-4000-8000-000000000000/attachment/",
+            *guarded(L, L, *(404,) * 8),
+        ),
+    ],
 }
 
 # allauth asks for the password again before two-factor settings change (a session opened
@@ -443,9 +490,10 @@ ADMIN_SITE = {
     "admin/r/<path:content_type_id>/<path:object_id>/": [
         admin("/admin/r/{city_type}/{city_pk}/", *("/cities/{city}/",) * 4)
     ],
-    "admin/^(?P<app_label>auth|account|mfa|citizens|sistercities|initiatives)/$": [
+    "admin/^(?P<app_label>auth|account|mfa|citizens|sistercities|initiatives|proposals)/$": [
         admin("/admin/citizens/", 404, 200, 404, 200),
         admin("/admin/initiatives/", 404, 200, 200, 200),
+        admin("/admin/proposals/", 404, 200, 200, 200),
         admin("/admin/auth/", 404, 404, 404, 200),
     ],
     "admin/(?P<url>.*)$": [admin("/admin/no/such/page/", *(404,) * 4)],
@@ -578,6 +626,38 @@ ADMIN_SITE = {
 }
 
 # Someone else's objects in the admin, for the coordinator: the admin does not show them.
+# Staff and coordinators review and decide proposals; they are never typed or deleted here.
+REVIEW = (403, 200, 200, 200)
+ADMIN_SITE.update(
+    {
+        "admin/proposals/proposal/<int:pk>/decide/<str:decision>/": [
+            admin("/admin/proposals/proposal/{proposal}/decide/decline/", *REVIEW),
+            admin("/admin/proposals/proposal/{proposal}/decide/promote/", *(403,) * 4),
+        ],
+        "admin/proposals/proposal/<int:pk>/initiative/": [
+            admin("/admin/proposals/proposal/{proposal}/initiative/", *REVIEW),
+        ],
+        **admin_model(
+            "proposals/proposal",
+            "proposal",
+            changelist=REVIEW,
+            add=NEVER,
+            change=REVIEW,
+            delete=NEVER,
+            history=REVIEW,
+        ),
+        **admin_model(
+            "proposals/proposalstatuschange",
+            "proposal_change",
+            changelist=REVIEW,
+            add=NEVER,
+            change=REVIEW,
+            delete=NEVER,
+            history=REVIEW,
+        ),
+    }
+)
+
 ADMIN_SITE["admin/initiatives/initiative/<path:object_id>/change/"].append(
     admin("/admin/initiatives/initiative/{other_initiative_pk}/change/", 403, 200, ADMIN, 200)
 )
@@ -655,6 +735,9 @@ def _build_world():
         initiative=None, city=city, organiser=other_initiative.coordinator
     )
     invited = invitation(meeting, users["diplomat"])
+    proposal = proposal_in("submitted", author=diplomat("author@example.org"), cities=[city])
+    draft = make_proposal(author=users["diplomat"], cities=[city])
+    draft.attachment.save("plan.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
     unverified_address = EmailAddress.objects.get(user=users["unverified"])
     # Signing in changes last_login, on which a password reset token depends: sessions first.
     sessions = _sessions(users)
@@ -684,6 +767,10 @@ def _build_world():
         "city_meeting": city_meeting.pk,
         "other_city_meeting": other_city_meeting.pk,
         "invitation": invited.pk,
+        "proposal": proposal.pk,
+        "draft": draft.pk,
+        "attachment": draft.public_id,
+        "proposal_change": proposal.history.first().pk,
         "token": rsvp_token(invited),
         "feed": feeds.reset_calendar_feed(user=users["diplomat"]).token,
         "confirmation_key": EmailConfirmationHMAC(unverified_address).key,
