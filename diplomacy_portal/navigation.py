@@ -8,7 +8,6 @@ LINKS = {
     "home": "home",
     "cities": "sistercities:city-list",
     "initiatives": "initiatives:initiative-list",
-    "proposals": "proposals:proposal-list",
     "apply": "citizens:application-form",
     "me": "citizens:me",
     "inbox": "citizens:inbox",
