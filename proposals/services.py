@@ -224,6 +224,7 @@ def turn_into_initiative(
         field=proposal.field,
         status=Initiative.Status.PROPOSED,
         coordinator=coordinator,
+        # The author wrote in one language; the page shows it under both until staff translate.
         description_en=proposal.summary,
         description_fa=proposal.summary,
     )
