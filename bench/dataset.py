@@ -53,6 +53,8 @@ class Sizes:
     contacts: int
     fanout: int
     coordinators: int
+    proposals: int
+    supports: int
 
     @property
     def diplomats(self) -> int:
@@ -73,6 +75,10 @@ class Sizes:
             contacts=n(5_000, 10),
             fanout=n(10_000, 10),
             coordinators=n(100, 2),
+            # Isfahan received some 200 proposals when it opened its programme: about as many
+            # for each sister city over the programme's years.
+            proposals=n(40_000, 20),
+            supports=n(200_000, 40),
         )
 
 
@@ -447,6 +453,86 @@ def _notifications(cursor, s: Sizes, password: str) -> None:
     )
 
 
+# Proposals by status, in these shares (out of 20).
+PROPOSAL_STATUSES = (
+    ["draft"] * 3
+    + ["submitted"] * 7
+    + ["changes_requested"] * 2
+    + ["accepted"] * 3
+    + ["declined"] * 3
+    + ["withdrawn"] * 2
+)
+
+
+def _proposals(cursor, s: Sizes, password: str) -> None:
+    """Proposals by diplomats for one or two cities (the busy cities more often), half of them
+    in Persian; their status history, and the support of other diplomats."""
+    cursor.execute(
+        """
+        INSERT INTO proposals_proposal (id, author_id, title, field, summary, achieves,
+            needs_people, budget, partners, public_id, attachment, status, initiative_id,
+            created_at, updated_at, submitted_at, decided_at)
+        SELECT i, pg_temp.diplomat(floor(pg_temp.u(i, 30) * %(diplomats)s)::bigint),
+            CASE WHEN i %% 2 = 0 THEN 'Proposal ' || i ELSE 'پیشنهاد ' || i END,
+            (%(fields)s::text[])[1 + i %% 12],
+            repeat('Craftspeople and students of both cities would meet and work together. ', 4),
+            'Two exchanges a year and a joint exhibition.', 'Six volunteers.',
+            (ARRAY['none','small','medium','large'])[1 + i %% 4], ARRAY['university']::varchar[],
+            md5('proposal-' || i)::uuid, '', st, NULL,
+            now() - interval '200 days' + (i %% 150) * interval '1 day',
+            now() - interval '10 days',
+            CASE WHEN st NOT IN ('draft', 'withdrawn')
+                 THEN now() - interval '190 days' + (i %% 150) * interval '1 day' END,
+            CASE WHEN st IN ('accepted', 'declined', 'changes_requested')
+                 THEN now() - interval '180 days' + (i %% 150) * interval '1 day' END
+        FROM (SELECT i, (%(statuses)s::text[])[1 + floor(pg_temp.u(i, 31) * 20)::int] AS st
+              FROM generate_series(1, %(n)s) i) p
+        """,
+        {
+            "n": s.proposals,
+            "diplomats": s.diplomats,
+            "fields": FIELDS,
+            "statuses": PROPOSAL_STATUSES,
+        },
+    )
+    cursor.execute(
+        """
+        INSERT INTO proposals_proposal_cities (proposal_id, sistercity_id)
+        SELECT DISTINCT i, 1 + floor(%(cities)s * pg_temp.u(i * 2 + k, 32) ^ 2)::int
+        FROM generate_series(1, %(n)s) i, generate_series(0, (i %% 4 = 0)::int) k
+        """,
+        {"n": s.proposals, "cities": s.cities},
+    )
+    cursor.execute(
+        """
+        INSERT INTO proposals_proposalstatuschange (proposal_id, actor_id, from_status,
+            to_status, note, created_at)
+        SELECT id, author_id, 'draft', CASE WHEN status = 'withdrawn' THEN 'withdrawn'
+                                            ELSE 'submitted' END, '', created_at
+        FROM proposals_proposal WHERE status <> 'draft'
+        UNION ALL
+        SELECT id, %(staff)s, 'submitted', status,
+            CASE WHEN status = 'accepted' THEN '' ELSE 'Please say who would host it.' END,
+            decided_at
+        FROM proposals_proposal WHERE status IN ('accepted', 'declined', 'changes_requested')
+        """,
+        {"staff": s.citizens + s.coordinators + 1},
+    )
+    # Support gathers on a few proposals; never the author's own, never twice.
+    cursor.execute(
+        """
+        INSERT INTO proposals_support (proposal_id, supporter_id, created_at)
+        SELECT DISTINCT ON (x.pro, x.usr) x.pro, x.usr, now() - interval '100 days'
+        FROM (SELECT 1 + floor((%(n)s - 1) * pg_temp.u(k, 33) ^ 3)::int AS pro,
+                     pg_temp.diplomat(floor(pg_temp.u(k, 34) * %(diplomats)s)::bigint) AS usr
+              FROM generate_series(1, %(supports)s) k) x
+        JOIN proposals_proposal p ON p.id = x.pro
+        WHERE p.status NOT IN ('draft') AND p.author_id <> x.usr
+        """,
+        {"n": s.proposals, "supports": s.supports, "diplomats": s.diplomats},
+    )
+
+
 STEPS = [
     ("citizens", _users),
     ("sister cities", _cities),
@@ -456,6 +542,7 @@ STEPS = [
     ("meetings", _meetings),
     ("invitations", _invitations),
     ("notifications", _notifications),
+    ("proposals and supports", _proposals),
 ]
 
 

@@ -11,6 +11,7 @@ PAGES = [
     "cities",
     "city",
     "initiatives",
+    "proposals",
     "dashboard",
     "dashboard_city",
     "admin_applications",
@@ -24,6 +25,9 @@ FLOORS = {
     "cities": 0.4,
     "city": 0.4,
     "initiatives": 0.4,
+    # Rendered for each reader (not kept in the cache like the lists above): a page of twenty
+    # with their cities and counts of support.
+    "proposals": 0.3,
     "dashboard": 0.3,
     "dashboard_city": 0.3,
     "me": 0.2,

@@ -99,6 +99,7 @@ def _pages(people: dict) -> list[dict]:
         {"name": "cities", "path": "/cities/"},
         {"name": "city", "path": f"/cities/{people['city']}/"},
         {"name": "initiatives", "path": "/initiatives/"},
+        {"name": "proposals", "path": "/proposals/"},
         {"name": "dashboard", "path": "/dashboard/", "as": "official"},
         {
             "name": "dashboard_city",

@@ -32,7 +32,13 @@ def role_label(group) -> str:
 def permission_label(permission) -> str:
     model = permission.content_type.model_class()
     action = permission.codename.split("_", 1)[0]
-    if model is not None and permission.codename == f"{action}_{model._meta.model_name}":
+    # Another app's own permission may read like Django's ("decide_proposal"): only Django's
+    # four actions are named here.
+    if (
+        model is not None
+        and action in PERMISSION_ACTIONS
+        and permission.codename == f"{action}_{model._meta.model_name}"
+    ):
         name = PERMISSION_ACTIONS[action] % {"thing": model._meta.verbose_name}
     else:
         name = gettext(permission.name)

@@ -168,6 +168,12 @@ class Notification(models.Model):
         AGREEMENT_EXPIRING = "agreement_expiring", _("An agreement is expiring")
         AGREEMENT_EXPIRED = "agreement_expired", _("An agreement has expired")
         MEMBERS_MESSAGE = "members_message", _("Message from a coordinator")
+        PROPOSAL_ACCEPTED = "proposal_accepted", _("Proposal accepted")
+        PROPOSAL_DECLINED = "proposal_declined", _("Proposal declined")
+        PROPOSAL_CHANGES_REQUESTED = (
+            "proposal_changes_requested",
+            _("Changes to a proposal requested"),
+        )
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

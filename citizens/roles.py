@@ -31,6 +31,13 @@ def is_privileged(user) -> bool:
     )
 
 
+# Staff and coordinators review citizens' proposals in the admin, and decide them there.
+PROPOSAL_REVIEW = [
+    "proposals.view_proposal",
+    "proposals.decide_proposal",
+    "proposals.view_proposalstatuschange",
+]
+
 # What each role may do in the admin, kept here in one place and applied to the groups after
 # every migrate (and after a test flushes the database), like Django's own permissions.
 ROLE_PERMISSIONS = {
@@ -57,6 +64,7 @@ ROLE_PERMISSIONS = {
             f"initiatives.view_{model}"
             for model in ("meeting", "membership", "invitation", "calendarreply")
         ],
+        *PROPOSAL_REVIEW,
     ],
     CITY_OFFICIALS: ["sistercities.view_dashboard"],
     # Coordinators run their own initiatives in the admin (it shows them only theirs). Meetings
@@ -70,6 +78,7 @@ ROLE_PERMISSIONS = {
             f"initiatives.view_{model}"
             for model in ("meeting", "membership", "invitation", "calendarreply")
         ],
+        *PROPOSAL_REVIEW,
     ],
 }
 

@@ -62,6 +62,7 @@ OPEN_BEFORE_SECOND_FACTOR = frozenset(
         "sistercities:city-meetings-feed",
         "initiatives:initiative-list",
         "initiatives:initiative-meetings-feed",
+        "proposals:proposal-list",
         "initiatives:rsvp",
         "initiatives:calendar-feed",
         "citizens:application-form",

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "citizens",
     "sistercities",
     "initiatives",
+    "proposals",
 ]
 
 MIDDLEWARE = [

@@ -7,16 +7,22 @@ import json
 
 import pytest
 from django.db import connection
+from django.db.models import F
 
 from bench import dataset, report
 from bench.queries import count
 from bench.run import _pages
 from citizens.models import DiplomatApplication, User
 from initiatives.models import Invitation, Meeting, Membership
+from proposals.models import Proposal, Support
 
 pytestmark = pytest.mark.django_db
 
 TABLES = [
+    "proposals_support",
+    "proposals_proposalstatuschange",
+    "proposals_proposal_cities",
+    "proposals_proposal",
     "citizens_notification",
     "initiatives_invitation",
     "initiatives_membership",
@@ -61,6 +67,13 @@ def test_the_data_set_has_the_promised_proportions():
     # Every invitee is a diplomat, and nobody is owed an e-mail before the benchmark starts.
     assert not Invitation.objects.filter(invitee__diplomat_since__isnull=True).exists()
     assert not Invitation.objects.filter(sent_at__isnull=True).exists()
+    # Proposals at every stage, for cities, their history logged, supported but not by authors.
+    assert Proposal.objects.count() == sizes.proposals
+    assert set(Proposal.objects.values_list("status", flat=True)) == set(Proposal.Status.values)
+    assert not Proposal.objects.filter(cities=None).exists()
+    assert not Proposal.objects.exclude(status="draft").filter(history=None).exists()
+    assert Support.objects.exists()
+    assert not Support.objects.filter(supporter=F("proposal__author")).exists()
 
 
 def test_each_page_makes_the_same_few_queries_at_two_data_sizes():

@@ -19,6 +19,7 @@ PAGES = {
     "cities",
     "city",
     "initiatives",
+    "proposals",
     "dashboard",
     "dashboard_city",
     "admin_applications",

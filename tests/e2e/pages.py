@@ -34,7 +34,9 @@ from initiatives.demo import FULL_MEETING
 from initiatives.models import Initiative, Invitation, Membership
 from initiatives.services.initiatives import record_change
 from initiatives.tokens import rsvp_token
+from proposals.models import Proposal
 from tests.factories import UserFactory, application_in, reviewer
+from tests.proposals.factories import make_proposal
 
 PASSWORD = "correct horse battery"  # tests/factories.py's UserFactory
 
@@ -117,6 +119,14 @@ EXCLUDED = {
     "admin:initiatives_calendarreply_add": "answers are read from the calendar reply mailbox, "
     "never typed (403)",
     "admin/(?P<url>.*)$": "the admin's catch-all: adds a slash or answers 404",
+    "proposals:proposal-submit": "POST only: submits, then redirects to the proposal",
+    "proposals:proposal-withdraw": "POST only: withdraws, then redirects to the proposal",
+    "proposals:proposal-support": "POST only: supports, then redirects to the proposal",
+    "proposals:proposal-unsupport": "POST only: takes support back, then redirects",
+    "proposals:proposal-attachment": "a file download (the proposal's PDF), not a page",
+    "admin:proposals_proposal_add": "diplomats write proposals on the portal; the admin only "
+    "reads and decides them (403)",
+    "admin:proposals_proposalstatuschange_add": "the decision log is written, never typed (403)",
 }
 
 # Families of admin URLs that every registered model has.
@@ -136,7 +146,7 @@ EXCLUDED_FAMILIES = [
 ]
 
 # The admin of these apps' models is checked; of other apps' (Django's, allauth's), excluded.
-PROJECT_APPS = {"citizens", "sistercities", "initiatives"}
+PROJECT_APPS = {"citizens", "sistercities", "initiatives", "proposals"}
 
 
 def exclusion(pattern: Pattern) -> str | None:
@@ -172,6 +182,7 @@ class Portal:
     users: dict[str, User]
     newcomer: User  # signed up, address not verified yet
     submitted: DiplomatApplication  # waiting for the municipal staff's decision
+    draft: Proposal  # the crawl's diplomat's, to edit
 
 
 @transaction.atomic
@@ -216,6 +227,7 @@ def build_portal() -> Portal:
         users=users,
         newcomer=UserFactory(email=_email("newcomer"), verified=False),
         submitted=application_in("submitted", user__email=_email("waiting")),
+        draft=make_proposal(author=users["diplomat"], cities=[crafts.cities.first()]),
     )
 
 
@@ -256,6 +268,11 @@ def _crafts_meeting(portal) -> dict:
     return {"pk": Initiative.objects.get(slug=CRAFTS).meetings.first().pk}
 
 
+def _demo_proposal(status: str, **more) -> Proposal:
+    """One of the demo's proposals (proposals/demo.py), supported by others."""
+    return Proposal.objects.filter(status=status, **more).order_by("pk").first()
+
+
 # URL name → its arguments, from the portal built above.
 ARGUMENTS: dict[str, Callable[[Portal], dict]] = {
     "initiatives:initiative-detail": lambda portal: {"slug": CRAFTS},
@@ -286,6 +303,15 @@ ARGUMENTS: dict[str, Callable[[Portal], dict]] = {
         "decision": "request_changes",
     },
     "admin:auth_user_password_change": lambda portal: {"id": portal.users["citizen"].pk},
+    "proposals:proposal-detail": lambda portal: {"pk": _demo_proposal("submitted").pk},
+    "proposals:proposal-edit": lambda portal: {"pk": portal.draft.pk},
+    "admin:proposals_proposal_decide": lambda portal: {
+        "pk": _demo_proposal("submitted").pk,
+        "decision": "decline",
+    },
+    "admin:proposals_proposal_initiative": lambda portal: {
+        "pk": _demo_proposal("accepted", initiative=None).pk
+    },
     **_admin_change_arguments(),
 }
 

@@ -43,6 +43,7 @@ from tests.initiatives.factories import (
     diplomat,
     invitation,
 )
+from tests.proposals.factories import make_proposal, proposal_in
 
 ROLES = (
     "anonymous",
@@ -150,6 +151,7 @@ WL, OTHER_WL = (
     "/desk/meetings/{other_meeting}/waiting-list/",
 )
 MESSAGE = {"subject": "Dates", "body": "Hello", "key": "8d0d8b5e-3f5c-4c86-9a55-0e0f2b0c1a11"}
+PROPOSAL, DRAFT = "/proposals/{proposal}/", "/proposals/{draft}/"
 
 PORTAL = {
     "": [get("/", *everyone(200))],
@@ -507,6 +509,50 @@ PORTAL = {
         post("/me/calendar/", *guarded(L, L, 403, 403, "/me/", 403, 403, 403, 403, 403)),
         get("/me/calendar/", *guarded(*(405,) * 10)),
     ],
+    # Public proposals for everyone; a draft for its author (the diplomat) and those who read
+    # all (staff, officials, coordinators); only diplomats write, and only their own.
+    "proposals/": [get("/proposals/", *everyone(200))],
+    "proposals/mine/": [get("/proposals/mine/", *guarded(L, L, *(200,) * 8))],
+    "proposals/new/": [
+        get("/proposals/new/", *guarded(L, L, 403, 403, 200, 403, 403, 403, 403, 403)),
+    ],
+    "proposals/<int:pk>/": [
+        get("/proposals/{proposal}/", *guarded(*(200,) * 10)),
+        get("/proposals/{draft}/", *guarded(*(404,) * 4, *(200,) * 6)),
+        get("/proposals/999999/", *guarded(*(404,) * 10)),
+    ],
+    "proposals/<int:pk>/edit/": [
+        get("/proposals/{draft}/edit/", *guarded(L, L, 403, 403, 200, *(403,) * 5)),
+        get("/proposals/{proposal}/edit/", *guarded(L, L, 403, 403, 404, *(403,) * 5)),
+    ],
+    "proposals/<int:pk>/submit/": [
+        post("/proposals/{draft}/submit/", *guarded(L, L, 404, 404, DRAFT, *(404,) * 5)),
+        post("/proposals/{proposal}/submit/", *guarded(L, L, *(404,) * 8)),
+    ],
+    "proposals/<int:pk>/withdraw/": [
+        post("/proposals/{draft}/withdraw/", *guarded(L, L, 404, 404, DRAFT, *(404,) * 5)),
+        post("/proposals/{proposal}/withdraw/", *guarded(L, L, *(404,) * 8)),
+    ],
+    # Anyone signed in may try (the answer explains who may support); never a draft.
+    "proposals/<int:pk>/support/": [
+        post("/proposals/{proposal}/support/", *guarded(L, L, *(PROPOSAL,) * 8)),
+        post("/proposals/{draft}/support/", *guarded(L, L, *(404,) * 8)),
+    ],
+    "proposals/<int:pk>/support/withdraw/": [
+        post("/proposals/{proposal}/support/withdraw/", *guarded(L, L, *(PROPOSAL,) * 8)),
+        post("/proposals/{draft}/support/withdraw/", *guarded(L, L, *(404,) * 8)),
+    ],
+    # A proposal's attachment: for its author and those who review proposals.
+    "proposals/<uuid:public_id>/attachment/": [
+        get(
+            "/proposals/{attachment}/attachment/",
+            *guarded(L, L, 404, 404, 200, 404, 200, 404, 200, 200),
+        ),
+        get(
+            "/proposals/00000000-0000-4000-8000-000000000000/attachment/",
+            *guarded(L, L, *(404,) * 8),
+        ),
+    ],
 }
 
 # allauth asks for the password again before two-factor settings change (a session opened
@@ -589,9 +635,10 @@ ADMIN_SITE = {
     "admin/r/<path:content_type_id>/<path:object_id>/": [
         admin("/admin/r/{city_type}/{city_pk}/", *("/cities/{city}/",) * 4)
     ],
-    "admin/^(?P<app_label>auth|account|mfa|citizens|sistercities|initiatives)/$": [
+    "admin/^(?P<app_label>auth|account|mfa|citizens|sistercities|initiatives|proposals)/$": [
         admin("/admin/citizens/", 404, 200, 404, 200),
         admin("/admin/initiatives/", 404, 200, 200, 200),
+        admin("/admin/proposals/", 404, 200, 200, 200),
         admin("/admin/auth/", 404, 404, 404, 200),
     ],
     "admin/(?P<url>.*)$": [admin("/admin/no/such/page/", *(404,) * 4)],
@@ -743,6 +790,38 @@ ADMIN_SITE = {
 }
 
 # Someone else's objects in the admin, for the coordinator: the admin does not show them.
+# Staff and coordinators review and decide proposals; they are never typed or deleted here.
+REVIEW = (403, 200, 200, 200)
+ADMIN_SITE.update(
+    {
+        "admin/proposals/proposal/<int:pk>/decide/<str:decision>/": [
+            admin("/admin/proposals/proposal/{proposal}/decide/decline/", *REVIEW),
+            admin("/admin/proposals/proposal/{proposal}/decide/promote/", *(403,) * 4),
+        ],
+        "admin/proposals/proposal/<int:pk>/initiative/": [
+            admin("/admin/proposals/proposal/{proposal}/initiative/", *REVIEW),
+        ],
+        **admin_model(
+            "proposals/proposal",
+            "proposal",
+            changelist=REVIEW,
+            add=NEVER,
+            change=REVIEW,
+            delete=NEVER,
+            history=REVIEW,
+        ),
+        **admin_model(
+            "proposals/proposalstatuschange",
+            "proposal_change",
+            changelist=REVIEW,
+            add=NEVER,
+            change=REVIEW,
+            delete=NEVER,
+            history=REVIEW,
+        ),
+    }
+)
+
 ADMIN_SITE["admin/initiatives/initiative/<path:object_id>/change/"].append(
     admin("/admin/initiatives/initiative/{other_initiative_pk}/change/", 403, 200, ADMIN, 200)
 )
@@ -827,6 +906,9 @@ def _build_world():
         )
         agreements[published].document_public = published
         agreements[published].document.save("signed.pdf", ContentFile(pdf_bytes()))
+    proposal = proposal_in("submitted", author=diplomat("author@example.org"), cities=[city])
+    draft = make_proposal(author=users["diplomat"], cities=[city])
+    draft.attachment.save("plan.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
     unverified_address = EmailAddress.objects.get(user=users["unverified"])
     # Signing in changes last_login, on which a password reset token depends: sessions first.
     sessions = _sessions(users)
@@ -865,6 +947,10 @@ def _build_world():
             invitation=invited,
             raw="BEGIN:VCALENDAR",
         ).pk,
+        "proposal": proposal.pk,
+        "draft": draft.pk,
+        "attachment": draft.public_id,
+        "proposal_change": proposal.history.first().pk,
         "token": rsvp_token(invited),
         "feed": feeds.reset_calendar_feed(user=users["diplomat"]).token,
         "confirmation_key": EmailConfirmationHMAC(unverified_address).key,

@@ -13,6 +13,7 @@ from citizens.demo import load_demo_applications
 from citizens.models import User
 from citizens.roles import CITY_OFFICIALS, INITIATIVE_COORDINATORS, MUNICIPAL_STAFF
 from initiatives.demo import load_demo_calendar_replies, load_demo_initiatives
+from proposals.demo import load_demo_proposals
 from sistercities.demo import load_demo_activity, load_demo_agreements, mark_demo_fading
 from sistercities.models import ContactLog, SisterCity
 from sistercities.models import CooperationField as F
@@ -217,6 +218,9 @@ class Command(BaseCommand):
         load_demo_applications(reviewer=staff)
         load_demo_initiatives()
         load_demo_calendar_replies()
+        load_demo_proposals(
+            reviewer=staff, coordinator=User.objects.get(email="coordinator@example.org")
+        )
         load_demo_activity(logged_by=staff)
         load_demo_agreements()
         mark_demo_fading()
