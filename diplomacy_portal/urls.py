@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("sistercities.urls")),
     path("", include("citizens.urls")),
     path("", include("initiatives.urls")),
+    path("", include("opendata.urls")),
     path("admin/", admin.site.urls),
 ]
