@@ -220,3 +220,7 @@ class DashboardCitySerializer(serializers.ModelSerializer):
             "fading_since",
             "api_url",
         ]
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What went wrong, in the reader's language.")

@@ -64,6 +64,6 @@ def revoke_token(*, token: ApiToken) -> ApiToken:
     return token
 
 
-def record_use(*, token: ApiToken, address: str) -> ApiTokenUse:
+def record_use(*, token: ApiToken, address: str | None) -> ApiTokenUse:
     """One row per request made with `token`: the only write a request of the API makes."""
-    return ApiTokenUse.objects.create(token=token, address=address[:100])
+    return ApiTokenUse.objects.create(token=token, address=(address or "")[:100])

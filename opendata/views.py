@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
@@ -51,6 +51,18 @@ def _filters(form_class, request) -> dict:
     return {name: value for name, value in form.cleaned_data.items() if value not in ("", None)}
 
 
+def _answers(ok, *, filters: bool = False) -> dict:
+    """Every answer an operation may give: any request may bear a bad token (401) or come too
+    often (429, with Retry-After); a list refuses a bad filter (400), a detail a missing one."""
+    error = serializers.ErrorSerializer
+    found = {200: ok, 401: error, 404: error, 429: error}
+    if filters:
+        found[400] = OpenApiResponse(
+            OpenApiTypes.OBJECT, description="A query parameter refused, with its messages."
+        )
+    return found
+
+
 def _text(name, description):
     return OpenApiParameter(name, OpenApiTypes.STR, description=description)
 
@@ -78,6 +90,7 @@ DATES = [
 
 @extend_schema(
     summary="Sister cities",
+    responses=_answers(serializers.CitySerializer(many=True), filters=True),
     parameters=[
         SEARCH,
         _choice("status", SisterCity.Status.choices, "The relation's status."),
@@ -95,7 +108,7 @@ class CityList(ConditionalMixin, generics.ListAPIView):
         return selectors.with_health(super().paginate_queryset(queryset))
 
 
-@extend_schema(summary="A sister city")
+@extend_schema(summary="A sister city", responses=_answers(serializers.CitySerializer))
 class CityDetail(ConditionalMixin, generics.RetrieveAPIView):
     serializer_class = serializers.CitySerializer
     lookup_field = "slug"
@@ -107,6 +120,7 @@ class CityDetail(ConditionalMixin, generics.RetrieveAPIView):
 
 @extend_schema(
     summary="Joint initiatives",
+    responses=_answers(serializers.InitiativeSerializer(many=True), filters=True),
     parameters=[
         SEARCH,
         _text("city", "A sister city's slug."),
@@ -123,7 +137,7 @@ class InitiativeList(ConditionalMixin, generics.ListAPIView):
         return selectors.initiatives(**_filters(InitiativeApiFilterForm, self.request))
 
 
-@extend_schema(summary="A joint initiative")
+@extend_schema(summary="A joint initiative", responses=_answers(serializers.InitiativeSerializer))
 class InitiativeDetail(ConditionalMixin, generics.RetrieveAPIView):
     serializer_class = serializers.InitiativeSerializer
     lookup_field = "slug"
@@ -141,6 +155,7 @@ class MeetingsMixin(ConditionalMixin):
 
 @extend_schema(
     summary="Public meetings",
+    responses=_answers(serializers.MeetingSerializer(many=True), filters=True),
     parameters=[
         _text("city", "A sister city's slug: its meetings and its initiatives' meetings."),
         _text("initiative", "An initiative's slug."),
@@ -154,7 +169,7 @@ class MeetingList(MeetingsMixin, generics.ListAPIView):
         return selectors.public_meetings(**_filters(MeetingFilterForm, self.request))
 
 
-@extend_schema(summary="A public meeting")
+@extend_schema(summary="A public meeting", responses=_answers(serializers.MeetingSerializer))
 class MeetingDetail(MeetingsMixin, generics.RetrieveAPIView):
     def get_queryset(self):
         return selectors.public_meetings()
@@ -165,14 +180,17 @@ class FiguresBody(APIView):
         return Response(serializers.FiguresSerializer(selectors.figures()).data)
 
 
-@extend_schema(summary="The programme's figures", responses=serializers.FiguresSerializer)
+@extend_schema(summary="The programme's figures", responses=_answers(serializers.FiguresSerializer))
 class Figures(MeetingsMixin, FiguresBody):
     pass
 
 
 @extend_schema(
     summary="The dashboards' figures per city (an official's or staff's token)",
-    responses=serializers.DashboardCitySerializer(many=True),
+    responses={
+        **_answers(serializers.DashboardCitySerializer(many=True)),
+        403: serializers.ErrorSerializer,
+    },
 )
 class DashboardCities(generics.ListAPIView):
     serializer_class = serializers.DashboardCitySerializer
