@@ -11,6 +11,8 @@ PAGES = [
     "cities",
     "city",
     "initiatives",
+    "api_cities",
+    "api_initiatives",
     "dashboard",
     "dashboard_city",
     "admin_applications",
@@ -24,6 +26,9 @@ FLOORS = {
     "cities": 0.4,
     "city": 0.4,
     "initiatives": 0.4,
+    # The API's lists, as the public pages they publish.
+    "api_cities": 0.4,
+    "api_initiatives": 0.4,
     "dashboard": 0.3,
     "dashboard_city": 0.3,
     "me": 0.2,

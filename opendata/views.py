@@ -88,6 +88,14 @@ DATES = [
 ]
 
 
+class WithMeetings(ConditionalMixin):
+    """Answers that depend on meetings too (a city's health counts the meetings held), whose
+    changes no topic version follows."""
+
+    def made_of(self) -> str:
+        return f"{super().made_of()}:{selectors.meetings_freshness()}"
+
+
 @extend_schema(
     summary="Sister cities",
     responses=_answers(serializers.CitySerializer(many=True), filters=True),
@@ -97,7 +105,7 @@ DATES = [
         _choice("field", CooperationField.choices, "A field of cooperation."),
     ],
 )
-class CityList(ConditionalMixin, generics.ListAPIView):
+class CityList(WithMeetings, generics.ListAPIView):
     serializer_class = serializers.CitySerializer
     pagination_class = BySlug
 
@@ -109,7 +117,7 @@ class CityList(ConditionalMixin, generics.ListAPIView):
 
 
 @extend_schema(summary="A sister city", responses=_answers(serializers.CitySerializer))
-class CityDetail(ConditionalMixin, generics.RetrieveAPIView):
+class CityDetail(WithMeetings, generics.RetrieveAPIView):
     serializer_class = serializers.CitySerializer
     lookup_field = "slug"
     queryset = SisterCity.objects.all()
@@ -146,11 +154,8 @@ class InitiativeDetail(ConditionalMixin, generics.RetrieveAPIView):
         return selectors.initiatives()
 
 
-class MeetingsMixin(ConditionalMixin):
+class MeetingsMixin(WithMeetings):
     serializer_class = serializers.MeetingSerializer
-
-    def made_of(self) -> str:
-        return f"{super().made_of()}:{selectors.meetings_freshness()}"
 
 
 @extend_schema(
@@ -181,7 +186,7 @@ class FiguresBody(APIView):
 
 
 @extend_schema(summary="The programme's figures", responses=_answers(serializers.FiguresSerializer))
-class Figures(MeetingsMixin, FiguresBody):
+class Figures(WithMeetings, FiguresBody):
     pass
 
 

@@ -19,6 +19,8 @@ PAGES = {
     "cities",
     "city",
     "initiatives",
+    "api_cities",
+    "api_initiatives",
     "dashboard",
     "dashboard_city",
     "admin_applications",

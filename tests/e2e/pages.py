@@ -108,6 +108,22 @@ EXCLUDED = {
     "admin:initiatives_invitation_add": "invitations are sent from the meeting's page; the admin "
     "only shows them (403)",
     "admin/(?P<url>.*)$": "the admin's catch-all: adds a slash or answers 404",
+    **{
+        f"opendata:api-{name}": "JSON of the open data API for programs, not a page"
+        for name in (
+            "city-list",
+            "city-detail",
+            "initiative-list",
+            "initiative-detail",
+            "meeting-list",
+            "meeting-detail",
+            "figures",
+            "dashboard-cities",
+            "not-found",
+        )
+    },
+    "opendata:api-schema": "the API's OpenAPI schema (YAML or JSON), not a page",
+    "opendata:token-revoke": "POST only: revokes a token, then redirects to the tokens page",
 }
 
 # Families of admin URLs that every registered model has.

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ["diplomacy_portal", "citizens", "sistercities", "initiatives"]
+PACKAGES = ["diplomacy_portal", "citizens", "sistercities", "initiatives", "opendata"]
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 
@@ -46,6 +46,8 @@ def test_the_code_keeps_every_layer_contract():
         ("citizens/wrong_way.py", "import sistercities.models", "citizens.wrong_way -> sist"),
         ("citizens/wrong_way.py", "import initiatives.services", "citizens.wrong_way -> init"),
         ("initiatives/wrong_way.py", "from sistercities import tables", "initiatives.wrong_way"),
+        # An app importing the open data API, which publishes them.
+        ("sistercities/wrong_way.py", "import opendata.selectors", "sistercities.wrong_way -> o"),
         # An app importing what composes the apps.
         ("citizens/wrong_way.py", "from diplomacy_portal import urls", "wrong_way -> diplomacy"),
         # A shared helper importing an app, or what composes the apps.
