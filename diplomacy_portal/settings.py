@@ -43,7 +43,6 @@ INSTALLED_APPS = [
     "csp",
     "rest_framework",
     "drf_spectacular",
-    "drf_spectacular_sidecar",
     "diplomacy_portal",
     "citizens",
     "sistercities",

@@ -20,7 +20,7 @@ from diplomacy_portal.vocabulary import CooperationField
 from initiatives.models import Initiative
 from sistercities.models import SisterCity
 
-from . import selectors, serializers, services
+from . import docs, selectors, serializers, services
 from .conditional import ConditionalMixin
 from .forms import ApiTokenForm, CityFilterForm, InitiativeApiFilterForm, MeetingFilterForm
 from .models import ApiToken
@@ -216,7 +216,12 @@ class NotThere(APIView):
 
 
 def api_docs(request):
-    return render(request, "opendata/api_docs.html")
+    context = {
+        "info": docs.schema()["info"],
+        "operations": docs.operations(),
+        "records": docs.records(),
+    }
+    return render(request, "opendata/api_docs.html", context)
 
 
 def _token_holder(request):

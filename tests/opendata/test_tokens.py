@@ -160,3 +160,13 @@ def test_a_role_taken_away_closes_the_dashboards_figures_at_once(client, officia
 
     assert response.status_code == 403
     assert "official" in response.json()["detail"]
+
+
+def test_my_page_leads_token_holders_to_their_tokens_and_no_one_else(client, official, citizen):
+    client.force_login(official)
+    official_page = client.get("/me/")
+    client.force_login(citizen)
+    citizen_page = client.get("/me/")
+
+    assert b'href="/me/api-tokens/"' in official_page.content
+    assert b'href="/me/api-tokens/"' not in citizen_page.content
