@@ -29,7 +29,9 @@ def validators(request, made_of: str) -> tuple[str, int]:
     """The ETag and Last-Modified (a timestamp) of the answer to `request`."""
     # Who asks changes nothing in a public answer but its limits; kept apart all the same.
     who = "token" if request.auth is not None else "anonymous"
-    parts = [made_of, get_language(), who, request.get_full_path(), str(timezone.localdate())]
+    # The whole address, host included: the answer's links are absolute.
+    address = request.build_absolute_uri()
+    parts = [made_of, get_language(), who, address, str(timezone.localdate())]
     digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
     # With Redis away each request sees a new time, so only the ETag gives a 304 then.
     seen = cache.get_or_set(
