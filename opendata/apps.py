@@ -8,4 +8,9 @@ class OpenDataConfig(AppConfig):
 
     def ready(self):
         # drf-spectacular learns how the API's tokens are sent from this extension.
+        from diplomacy_portal.exports import register_export_section
+
         from . import schema  # noqa: F401
+        from .exports import my_api_tokens_data
+
+        register_export_section("api_tokens", my_api_tokens_data)

@@ -2,6 +2,7 @@
 hashed, logged at each use, revoked, refused when wrong or expired."""
 
 import datetime
+import json
 
 import pytest
 from django.contrib.auth.models import Group
@@ -170,3 +171,15 @@ def test_my_page_leads_token_holders_to_their_tokens_and_no_one_else(client, off
 
     assert b'href="/me/api-tokens/"' in official_page.content
     assert b'href="/me/api-tokens/"' not in citizen_page.content
+
+
+def test_my_data_export_holds_my_tokens_and_their_uses_but_no_key(client, official, official_key):
+    client.get("/api/v1/figures/", headers=_bearer(official_key), REMOTE_ADDR="203.0.113.9")
+    client.force_login(official)
+
+    export = client.get("/me/export/").content.decode()
+
+    data = json.loads(export)["api_tokens"]
+    assert data[0]["name"] == "Newsroom"
+    assert data[0]["uses"][0]["address"] == "203.0.113.9"
+    assert official_key not in export and hash_key(official_key) not in export
