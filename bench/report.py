@@ -12,6 +12,8 @@ PAGES = [
     "city",
     "initiatives",
     "proposals",
+    "api_cities",
+    "api_initiatives",
     "dashboard",
     "dashboard_city",
     "admin_applications",
@@ -28,6 +30,9 @@ FLOORS = {
     # Rendered for each reader (not kept in the cache like the lists above): a page of twenty
     # with their cities and counts of support.
     "proposals": 0.3,
+    # The API's lists, as the public pages they publish.
+    "api_cities": 0.4,
+    "api_initiatives": 0.4,
     "dashboard": 0.3,
     "dashboard_city": 0.3,
     "me": 0.2,

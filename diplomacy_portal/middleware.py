@@ -5,6 +5,7 @@ from allauth.account.authentication import get_authentication_records
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
@@ -75,6 +76,9 @@ OPEN_BEFORE_SECOND_FACTOR = frozenset(
     }
 )
 ALLAUTH_URL_NAMES = ("account_", "mfa_")
+# The open data API reads no session (a personal token or nothing), so a session's second
+# factor changes nothing there; its documentation page is public.
+API_URL_NAMES = ("opendata:api-",)
 # Where a role holder sent to set up an authenticator was going.
 GOING_TO = "two_factor_going_to"
 
@@ -90,7 +94,7 @@ def needs_second_factor(request) -> bool:
     if not (user.is_authenticated and is_privileged(user)):
         return False
     name = request.resolver_match.view_name
-    if name in OPEN_BEFORE_SECOND_FACTOR or name.startswith(ALLAUTH_URL_NAMES):
+    if name in OPEN_BEFORE_SECOND_FACTOR or name.startswith(ALLAUTH_URL_NAMES + API_URL_NAMES):
         return False
     return not signed_in_with_second_factor(request)
 
@@ -170,6 +174,10 @@ class NullCharacterMiddleware:
         if request.method == "POST":
             sent += _keys_and_values(request.POST)
         if any("\x00" in text for text in sent):
+            if request.path_info.startswith("/api/"):
+                # The API's readers are programs: they get JSON, as for any other bad request.
+                detail = _("The request contains a NUL character, which nothing here accepts.")
+                return JsonResponse({"detail": detail}, status=400)
             return bad_request(request, SuspiciousOperation("NUL character in the request"))
         return self.get_response(request)
 

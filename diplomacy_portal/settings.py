@@ -41,11 +41,14 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
     "diplomacy_portal",
     "citizens",
     "sistercities",
     "initiatives",
     "proposals",
+    "opendata",
 ]
 
 MIDDLEWARE = [
@@ -235,6 +238,46 @@ AGREEMENT_CHECK_INTERVAL_SECONDS = env.float("AGREEMENT_CHECK_INTERVAL_SECONDS",
 # Public pages (the sister cities', the list of initiatives) and the forms' lists of cities are
 # rendered once per change of what they show and kept at most this long (a change made outside
 # the portal, in SQL, shows within it).
+# The open data API (/api/v1/, the opendata app): read-only JSON, without the session; a personal
+# token (/me/api-tokens/) is sent as "Authorization: Bearer <key>". Requests per address
+# without a token, and per token, as DRF writes rates ("60/min", "1000/hour").
+API_ANONYMOUS_RATE = env.str("API_ANONYMOUS_RATE", default="60/min")
+API_TOKEN_RATE = env.str("API_TOKEN_RATE", default="600/min")
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["opendata.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "opendata.throttles.AddressThrottle",
+        "opendata.throttles.TokenThrottle",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "opendata.exceptions.handle",
+    # Proxies in front of the portal that add X-Forwarded-For: 0 counts the connecting address,
+    # which no client can forge.
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Citizen Diplomat Portal: open data API",
+    "DESCRIPTION": (
+        "The programme's public data, read-only: sister cities, joint initiatives, public "
+        "meetings and figures. Lists take a cursor (follow `next`), answer 304 to "
+        "If-None-Match or If-Modified-Since while nothing changed, and are limited per address "
+        "(429 with Retry-After). Nothing personal is published."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CityStatusEnum": "sistercities.models.SisterCity.Status",
+        "InitiativeStatusEnum": "initiatives.models.Initiative.Status",
+        "MeetingStatusEnum": "initiatives.models.Meeting.Status",
+        "CooperationFieldEnum": "diplomacy_portal.vocabulary.CooperationField",
+    },
+}
+
 PUBLIC_PAGES_CACHE_SECONDS = env.int("PUBLIC_PAGES_CACHE_SECONDS", default=3600)
 
 STATIC_URL = "static/"

@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("citizens.urls")),
     path("", include("initiatives.urls")),
     path("", include("proposals.urls")),
+    path("", include("opendata.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -20,6 +20,8 @@ PAGES = {
     "city",
     "initiatives",
     "proposals",
+    "api_cities",
+    "api_initiatives",
     "dashboard",
     "dashboard_city",
     "admin_applications",

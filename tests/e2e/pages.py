@@ -127,6 +127,22 @@ EXCLUDED = {
     "admin:proposals_proposal_add": "diplomats write proposals on the portal; the admin only "
     "reads and decides them (403)",
     "admin:proposals_proposalstatuschange_add": "the decision log is written, never typed (403)",
+    **{
+        f"opendata:api-{name}": "JSON of the open data API for programs, not a page"
+        for name in (
+            "city-list",
+            "city-detail",
+            "initiative-list",
+            "initiative-detail",
+            "meeting-list",
+            "meeting-detail",
+            "figures",
+            "dashboard-cities",
+            "not-found",
+        )
+    },
+    "opendata:api-schema": "the API's OpenAPI schema (YAML or JSON), not a page",
+    "opendata:token-revoke": "POST only: revokes a token, then redirects to the tokens page",
 }
 
 # Families of admin URLs that every registered model has.

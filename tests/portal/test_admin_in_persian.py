@@ -7,7 +7,7 @@ from django.utils import translation
 from citizens.roles import MUNICIPAL_STAFF
 from tests.factories import UserFactory
 
-PROJECT_APPS = ["citizens", "sistercities", "initiatives"]
+PROJECT_APPS = ["citizens", "sistercities", "initiatives", "opendata"]
 
 
 @pytest.fixture

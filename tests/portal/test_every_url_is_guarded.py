@@ -33,6 +33,7 @@ from citizens.roles import CITY_OFFICIALS, MUNICIPAL_STAFF
 from initiatives.models import CalendarReply, Membership
 from initiatives.services import feeds
 from initiatives.tokens import rsvp_token
+from opendata import services as api_tokens
 from sistercities.models import Agreement, ContactLog
 from tests.factories import SisterCityFactory, UserFactory, application_in, pdf_bytes, reviewer
 from tests.helpers import complete_second_factor
@@ -235,6 +236,42 @@ PORTAL = {
         ),
         # The application's number, as documents were addressed before, opens nothing.
         get("/applications/{application}/documents/cv/", *everyone(404)),
+    ],
+    # The open data API: public, read without the session (a personal token or nothing), so the
+    # second factor changes nothing there.
+    "api/v1/cities/": [get("/api/v1/cities/", *everyone(200))],
+    "api/v1/cities/<slug:slug>/": [
+        get("/api/v1/cities/{city}/", *everyone(200)),
+        get("/api/v1/cities/no-such-city/", *everyone(404)),
+    ],
+    "api/v1/initiatives/": [get("/api/v1/initiatives/", *everyone(200))],
+    "api/v1/initiatives/<slug:slug>/": [get("/api/v1/initiatives/{initiative}/", *everyone(200))],
+    "api/v1/meetings/": [get("/api/v1/meetings/", *everyone(200))],
+    "api/v1/meetings/<int:pk>/": [
+        get("/api/v1/meetings/{public_meeting}/", *everyone(200)),
+        # A board meeting is not public: not even its invitees read it here.
+        get("/api/v1/meetings/{meeting}/", *everyone(404)),
+    ],
+    "api/v1/figures/": [get("/api/v1/figures/", *everyone(200))],
+    # The dashboards' figures need an official's or staff's token: a session opens nothing.
+    "api/v1/dashboard/cities/": [get("/api/v1/dashboard/cities/", *everyone(401))],
+    "api/v1/schema/": [get("/api/v1/schema/", *everyone(200))],
+    "api/v1/docs/": [get("/api/v1/docs/", *everyone(200))],
+    "^api/": [
+        get("/api/v1/no-such-thing/", *everyone(404)),
+        post("/api/v1/no-such-thing/", *everyone(405)),
+    ],
+    # Personal API tokens: for those who read the dashboards, each one's own.
+    "me/api-tokens/": [
+        get("/me/api-tokens/", *dashboards(200)),
+        post("/me/api-tokens/", *dashboards(200), name="Newsroom"),
+    ],
+    "me/api-tokens/<int:pk>/revoke/": [
+        post(
+            "/me/api-tokens/{api_token}/revoke/",
+            *guarded(L, L, 403, 403, 403, 403, 404, "/me/api-tokens/", 403, 404),
+        ),
+        get("/me/api-tokens/{api_token}/revoke/", *guarded(*(405,) * 10)),
     ],
     "initiatives/": [get("/initiatives/", *everyone(200))],
     # Coordinators start initiatives (and coordinate what they start); the staff too.
@@ -909,6 +946,8 @@ def _build_world():
     proposal = proposal_in("submitted", author=diplomat("author@example.org"), cities=[city])
     draft = make_proposal(author=users["diplomat"], cities=[city])
     draft.attachment.save("plan.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    public_meeting = MeetingFactory(initiative=initiative, kind="public_event")
+    api_token, _key = api_tokens.create_token(user=users["official"], name="Newsroom")
     unverified_address = EmailAddress.objects.get(user=users["unverified"])
     # Signing in changes last_login, on which a password reset token depends: sessions first.
     sessions = _sessions(users)
@@ -951,6 +990,8 @@ def _build_world():
         "draft": draft.pk,
         "attachment": draft.public_id,
         "proposal_change": proposal.history.first().pk,
+        "public_meeting": public_meeting.pk,
+        "api_token": api_token.pk,
         "token": rsvp_token(invited),
         "feed": feeds.reset_calendar_feed(user=users["diplomat"]).token,
         "confirmation_key": EmailConfirmationHMAC(unverified_address).key,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ["diplomacy_portal", "citizens", "sistercities", "initiatives", "proposals"]
+PACKAGES = ["diplomacy_portal", "citizens", "sistercities", "initiatives", "proposals", "opendata"]
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 
@@ -49,6 +49,8 @@ def test_the_code_keeps_every_layer_contract():
         # A city's page may show accepted proposals only through what composes the apps.
         ("sistercities/wrong_way.py", "import proposals.models", "sistercities.wrong_way -> pro"),
         ("initiatives/wrong_way.py", "from proposals import services", "initiatives.wrong_way"),
+        # An app importing the open data API, which publishes them.
+        ("sistercities/wrong_way.py", "import opendata.selectors", "sistercities.wrong_way -> o"),
         # An app importing what composes the apps.
         ("citizens/wrong_way.py", "from diplomacy_portal import urls", "wrong_way -> diplomacy"),
         # A shared helper importing an app, or what composes the apps.
