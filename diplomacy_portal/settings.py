@@ -216,6 +216,8 @@ CLAMD_SOCKET = env.str("CLAMD_SOCKET", default="")
 INVITATION_CHUNK_SIZE = env.int("INVITATION_CHUNK_SIZE", default=200)
 MEETING_REMINDER_HOURS = env.int("MEETING_REMINDER_HOURS", default=24)
 RSVP_TOKEN_MAX_AGE_DAYS = env.int("RSVP_TOKEN_MAX_AGE_DAYS", default=180)
+# How long the "stop e-mails like this one" link of an e-mail works.
+UNSUBSCRIBE_LINK_MAX_AGE_DAYS = env.int("UNSUBSCRIBE_LINK_MAX_AGE_DAYS", default=365)
 # A sister city with no activity (a meeting held, an initiative started or updated, a contact
 # logged) for this many days is fading; the dashboards' figures are cached this many seconds.
 CITY_FADING_AFTER_DAYS = env.int("CITY_FADING_AFTER_DAYS", default=90)
@@ -310,6 +312,11 @@ CELERY_BEAT_SCHEDULE = {
     "record-fading-cities": {
         "task": "sistercities.tasks.record_fading_cities",
         "schedule": crontab(hour=6, minute=0),
+    },
+    # Each person's digest goes out in the check after their chosen hour begins.
+    "send-digests": {
+        "task": "citizens.tasks.send_digests",
+        "schedule": env.float("DIGEST_CHECK_INTERVAL_SECONDS", default=300.0),
     },
     "clear-expired-sessions": {
         "task": "citizens.tasks.clear_expired_sessions",
