@@ -12,7 +12,7 @@ from diplomacy_portal import l10n
 from diplomacy_portal.forms import CalendarDateField
 from diplomacy_portal.vocabulary import CooperationField
 
-from .models import DiplomatApplication, LanguageSkill, User
+from .models import Delivery, DiplomatApplication, LanguageSkill, User
 from .services.applications import REQUIRED_FOR_SUBMISSION, adult_cut_off
 from .validators import validate_pdf, validate_photo
 
@@ -262,3 +262,30 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("That is not your password."))
         return password
+
+
+class NoticePreferencesForm(forms.Form):
+    """For each topic of notices, how it reaches the person; and when their digest comes."""
+
+    digest_hour = forms.TypedChoiceField(
+        label=_("Send my daily digest at"),
+        coerce=int,
+        choices=[(hour, f"{hour:02d}:00") for hour in range(24)],
+        help_text=_("In the portal's time zone. A day without notices sends no digest."),
+    )
+
+    def __init__(self, *args, user: User, topics: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.topics = topics
+        for topic in topics:
+            self.fields[topic.value] = forms.ChoiceField(
+                label=topic.label,
+                choices=Delivery.choices,
+                initial=user.notice_delivery.get(topic.value, Delivery.AT_ONCE),
+                widget=forms.RadioSelect,
+            )
+        self.fields["digest_hour"].initial = user.digest_hour
+        self.order_fields([topic.value for topic in topics] + ["digest_hour"])
+
+    def choices(self) -> dict[str, str]:
+        return {topic.value: self.cleaned_data[topic.value] for topic in self.topics}

@@ -49,6 +49,15 @@ class User(AbstractUser):
         help_text=_("Pages and e-mails use this language."),
     )
     diplomat_since = models.DateTimeField(_("citizen diplomat since"), null=True, blank=True)
+    # How each topic of notices reaches this person (NoticeTopic -> Delivery); a topic not
+    # named here is e-mailed at once.
+    notice_delivery = models.JSONField(_("how notices reach me"), default=dict, blank=True)
+    digest_hour = models.PositiveSmallIntegerField(
+        _("hour of the daily digest"),
+        default=18,
+        validators=[MaxValueValidator(23)],
+        help_text=_("In the portal's time zone."),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -112,6 +121,8 @@ class OutgoingEmail(models.Model):
     # programs act on the method named on the part.
     calendar = models.TextField(_("calendar file"), blank=True)
     calendar_method = models.CharField(_("calendar method"), max_length=10, blank=True)
+    # The one-click way out of this kind of e-mail (RFC 8058), if it has one.
+    unsubscribe_url = models.URLField(_("unsubscribe link"), max_length=500, blank=True)
     # Set when another app writes this e-mail's content just before it is sent (a meeting's
     # thousands of invitations are stored at once, then written a chunk at a time); empty once
     # written. See citizens.services.mail.register_composer.
@@ -139,6 +150,55 @@ class OutgoingEmail(models.Model):
 
     def __str__(self):
         return f"{self.to}: {self.subject}"
+
+
+class NoticeTopic(models.TextChoices):
+    """What a notice is about, as people choose how each reaches them."""
+
+    APPLICATION = "application", _("My application")
+    INITIATIVES = "initiatives", _("Initiative news")
+    MEETINGS = "meetings", _("Meeting changes")
+    REMINDERS = "reminders", _("Meeting reminders")
+    PROPOSALS = "proposals", _("Proposals and actions")
+    CITY_ALERTS = "city_alerts", _("Alerts about the sister cities")
+
+
+class Delivery(models.TextChoices):
+    AT_ONCE = "now", _("E-mail at once")
+    DIGEST = "digest", _("In a daily digest e-mail")
+    INBOX = "inbox", _("In the inbox only")
+
+
+class Digest(models.Model):
+    """The daily e-mail gathering one person's notices that chose the digest; one a day."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="digests",
+        verbose_name=_("recipient"),
+    )
+    day = models.DateField(_("day"))
+    email = models.OneToOneField(
+        OutgoingEmail,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="digest",
+        verbose_name=_("e-mail"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("digest")
+        verbose_name_plural = _("digests")
+        constraints = [
+            # Two beats, or a sweep run twice, still send one digest a day.
+            models.UniqueConstraint(fields=["recipient", "day"], name="one_digest_a_day")
+        ]
+
+    def __str__(self):
+        return f"{self.recipient_id} {self.day}"
 
 
 class Notification(models.Model):
@@ -202,6 +262,16 @@ class Notification(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    # Waiting for its recipient's next digest (they chose one for its topic), then in it.
+    awaits_digest = models.BooleanField(_("awaits the digest"), default=False)
+    digest = models.ForeignKey(
+        Digest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("digest"),
+    )
 
     class Meta:
         verbose_name = _("notification")
@@ -213,6 +283,11 @@ class Notification(models.Model):
                 fields=["recipient"],
                 name="notification_unread",
                 condition=models.Q(read_at__isnull=True),
+            ),
+            models.Index(
+                fields=["recipient"],
+                name="notification_awaits_digest",
+                condition=models.Q(awaits_digest=True),
             ),
         ]
 

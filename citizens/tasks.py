@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.core.management import call_command
 
-from .services import mail
+from .services import digests, mail
 
 
 @shared_task(bind=True, max_retries=None)
@@ -23,3 +23,9 @@ def queue_due_emails() -> int:
 def clear_expired_sessions() -> None:
     """Delete the sessions past their expiry (Django's clearsessions)."""
     call_command("clearsessions")
+
+
+@shared_task
+def send_digests() -> int:
+    """Periodic: the daily digests whose hour has come (one a day each, never empty)."""
+    return digests.send_due_digests()

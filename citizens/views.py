@@ -12,14 +12,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from diplomacy_portal.forms import error_summary
 
 from . import selectors
-from .forms import ApplicationForm, DeleteAccountForm, LanguageFormSet, ProfileForm
-from .models import DiplomatApplication
-from .services import applications, notifications, privacy
+from .forms import (
+    ApplicationForm,
+    DeleteAccountForm,
+    LanguageFormSet,
+    NoticePreferencesForm,
+    ProfileForm,
+)
+from .models import Delivery, DiplomatApplication, NoticeTopic
+from .roles import is_privileged
+from .services import applications, notices, notifications, privacy
 from .services.applications import ApplicationError
 
 DOCUMENTS = ("cv", "photo")
@@ -177,3 +185,42 @@ def application_document(request, public_id: uuid.UUID, document: str):
     response["Content-Security-Policy"] = "sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def notice_preferences(request):
+    """How each topic of notices reaches the reader: e-mail at once, the digest, the inbox."""
+    topics = [
+        topic
+        for topic in NoticeTopic
+        if topic not in notices.STAFF_TOPICS or is_privileged(request.user)
+    ]
+    form = NoticePreferencesForm(request.POST or None, user=request.user, topics=topics)
+    if request.method == "POST" and form.is_valid():
+        notices.choose(
+            user=request.user,
+            choices=form.choices(),
+            digest_hour=form.cleaned_data["digest_hour"],
+        )
+        messages.success(request, _("Your choices were saved."))
+        return redirect("citizens:notices")
+    return render(request, "citizens/notice_preferences.html", {"form": form})
+
+
+# A mail program's one-click unsubscribe (RFC 8058) POSTs without the reader's cookies: the
+# signed link is the permission, so there is no CSRF token to check.
+@csrf_exempt
+def notices_unsubscribe(request, token):
+    """Stop e-mails of one topic from a link in such an e-mail: a page with a button (GET),
+    or at once (POST, the button or a mail program's one-click)."""
+    try:
+        user, topic = notices.read_unsubscribe_token(token)
+    except notices.BadUnsubscribeLink:
+        return render(request, "citizens/unsubscribe_invalid.html", status=400)
+    topic_label = NoticeTopic(topic).label
+    if request.method == "POST":
+        notices.choose(user=user, choices={topic: Delivery.INBOX})
+        return render(
+            request, "citizens/unsubscribe_done.html", {"topic": topic_label, "person": user}
+        )
+    return render(request, "citizens/unsubscribe.html", {"topic": topic_label, "person": user})

@@ -68,6 +68,8 @@ OPEN_BEFORE_SECOND_FACTOR = frozenset(
         "initiatives:calendar-feed",
         "citizens:application-form",
         "citizens:me",
+        "citizens:notices",
+        "citizens:notices-unsubscribe",
         "citizens:application-withdraw",
         "citizens:data-export",
         "citizens:account-delete",

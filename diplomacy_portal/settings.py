@@ -226,6 +226,8 @@ MEETING_UPDATE_DELAY_SECONDS = env.int("MEETING_UPDATE_DELAY_SECONDS", default=1
 # A coordinator may write to members or invitees this many times an hour (the coordinator's
 # desk): a slip of the hand reaches nobody twice, and a stolen session cannot spam a city.
 DESK_MESSAGES_PER_HOUR = env.int("DESK_MESSAGES_PER_HOUR", default=10)
+# How long the "stop e-mails like this one" link of an e-mail works.
+UNSUBSCRIBE_LINK_MAX_AGE_DAYS = env.int("UNSUBSCRIBE_LINK_MAX_AGE_DAYS", default=365)
 # A sister city with no activity (a meeting held, an initiative started or updated, a contact
 # logged) for this many days is fading; the dashboards' figures are cached this many seconds.
 CITY_FADING_AFTER_DAYS = env.int("CITY_FADING_AFTER_DAYS", default=90)
@@ -360,6 +362,11 @@ CELERY_BEAT_SCHEDULE = {
     "record-fading-cities": {
         "task": "sistercities.tasks.record_fading_cities",
         "schedule": crontab(hour=6, minute=0),
+    },
+    # Each person's digest goes out in the check after their chosen hour begins.
+    "send-digests": {
+        "task": "citizens.tasks.send_digests",
+        "schedule": env.float("DIGEST_CHECK_INTERVAL_SECONDS", default=300.0),
     },
     "clear-expired-sessions": {
         "task": "citizens.tasks.clear_expired_sessions",

@@ -85,7 +85,7 @@ def queue_emails(*, emails: list[OutgoingEmail], delay: int = 0) -> list[Outgoin
     return emails
 
 
-def queue_email(*, message: EmailMessage) -> list[OutgoingEmail]:
+def queue_email(*, message: EmailMessage, unsubscribe_url: str = "") -> list[OutgoingEmail]:
     """Store a rendered e-mail, one row per recipient; a worker sends each after commit."""
     html = next(
         (body for body, mime in getattr(message, "alternatives", []) if mime == "text/html"), ""
@@ -100,6 +100,7 @@ def queue_email(*, message: EmailMessage) -> list[OutgoingEmail]:
                 body_text=message.body,
                 body_html=html,
                 reply_to=message.reply_to[0] if message.reply_to else "",
+                unsubscribe_url=unsubscribe_url,
             )
             for to in message.to
         ]
@@ -132,6 +133,7 @@ def email_message(email: OutgoingEmail, *, connection=None) -> EmailMultiAlterna
         to=[email.to],
         reply_to=[email.reply_to] if email.reply_to else None,
         connection=connection,
+        headers=_unsubscribe_headers(email.unsubscribe_url),
     )
     message.encoding = SEVEN_BIT_UTF8
     if email.body_html:
@@ -143,6 +145,17 @@ def email_message(email: OutgoingEmail, *, connection=None) -> EmailMultiAlterna
         part.add_header("Content-Disposition", "attachment", filename="invite.ics")
         message.attach(part)
     return message
+
+
+def _unsubscribe_headers(url: str) -> dict[str, str] | None:
+    """RFC 8058's one-click way out: mail programs show an "Unsubscribe" button that POSTs to
+    the signed link, no sign-in needed."""
+    if not url:
+        return None
+    return {
+        "List-Unsubscribe": f"<{url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
 
 
 def send_emails(*, email_ids: list[int]) -> int | None:

@@ -10,9 +10,10 @@ from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from citizens.models import Notification, User
+from citizens.models import Delivery, Notification, User
 from citizens.roles import MUNICIPAL_STAFF
 from citizens.services.mail import queue_email
+from citizens.services.notices import delivery_of, unsubscribe_url
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ def _text_key(entry: Notification, language: str) -> str:
     return f"notification-text:{language}:{digest}"
 
 
-def _email_for(notification: Notification) -> EmailMultiAlternatives:
+def _email_for(notification: Notification, unsubscribe: str = "") -> EmailMultiAlternatives:
     recipient = notification.recipient
     text = render_notification(notification, recipient.language)
     context = {
@@ -73,6 +74,7 @@ def _email_for(notification: Notification) -> EmailMultiAlternatives:
         "recipient": recipient,
         "link": f"{settings.SITE_URL}{notification.url}" if notification.url else "",
         "inbox": f"{settings.SITE_URL}/inbox/",
+        "unsubscribe": unsubscribe,
         "language": recipient.language,
     }
     with translation.override(recipient.language):
@@ -97,20 +99,37 @@ def notify(
     email: bool = True,
     about: User | None = None,
 ) -> list[Notification]:
-    """Put a notification in each recipient's inbox and, with `email`, queue its e-mail in the
-    recipient's language; all in the caller's transaction, sent only after it commits.
+    """Put a notification in each recipient's inbox and, with `email`, e-mail it in the
+    recipient's language as they chose for its topic (at once, in their daily digest, or not:
+    citizens.services.notices); all in the caller's transaction, sent only after it commits.
 
     `about` is the person the notification names (their name in context["applicant"]).
     """
+    recipients = list(recipients)
+    deliveries = {
+        recipient.pk: delivery_of(recipient, kind) if email else Delivery.INBOX
+        for recipient in recipients
+    }
     notifications = Notification.objects.bulk_create(
-        Notification(recipient=recipient, kind=kind, context=context or {}, url=url, about=about)
+        Notification(
+            recipient=recipient,
+            kind=kind,
+            context=context or {},
+            url=url,
+            about=about,
+            awaits_digest=deliveries[recipient.pk] == Delivery.DIGEST,
+        )
         for recipient in recipients
     )
-    if email:
-        for notification in notifications:
-            (outgoing,) = queue_email(message=_email_for(notification))
-            notification.email = outgoing
-        Notification.objects.bulk_update(notifications, ["email"])
+    emailed = [n for n in notifications if deliveries[n.recipient.pk] == Delivery.AT_ONCE]
+    for notification in emailed:
+        way_out = unsubscribe_url(notification.recipient, kind)
+        (outgoing,) = queue_email(
+            message=_email_for(notification, way_out), unsubscribe_url=way_out
+        )
+        notification.email = outgoing
+    if emailed:
+        Notification.objects.bulk_update(emailed, ["email"])
     return notifications
 
 

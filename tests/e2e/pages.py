@@ -30,6 +30,7 @@ from django.utils import timezone
 from citizens.auth import has_totp
 from citizens.models import DiplomatApplication, User
 from citizens.roles import CITY_OFFICIALS, INITIATIVE_COORDINATORS
+from citizens.services import notices
 from initiatives.demo import FULL_MEETING
 from initiatives.models import Initiative, Invitation, Membership
 from initiatives.services.initiatives import record_change
@@ -303,6 +304,11 @@ ARGUMENTS: dict[str, Callable[[Portal], dict]] = {
     },
     "initiatives:rsvp": lambda portal: {
         "token": rsvp_token(Invitation.objects.get(invitee=portal.users["diplomat"]))
+    },
+    "citizens:notices-unsubscribe": lambda portal: {
+        "token": notices.unsubscribe_url(portal.users["diplomat"], "meeting_reminder").rsplit(
+            "/", 2
+        )[1]
     },
     "sistercities:city-detail": lambda portal: {"slug": "florence"},
     "sistercities:dashboard-city": lambda portal: {"slug": "florence"},

@@ -30,6 +30,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from citizens.auth import has_totp
 from citizens.models import Notification, OutgoingEmail
 from citizens.roles import CITY_OFFICIALS, MUNICIPAL_STAFF
+from citizens.services import notices
 from initiatives.models import CalendarReply, Membership
 from initiatives.services import feeds
 from initiatives.tokens import rsvp_token
@@ -216,6 +217,17 @@ PORTAL = {
     "me/delete/": [
         get("/me/delete/", *signed_in(200)),
         post("/me/delete/", *signed_in(200), password="wrong"),
+    ],
+    "me/notices/": [
+        get("/me/notices/", *signed_in(200)),
+        post("/me/notices/", *signed_in(200), digest_hour="not an hour"),
+    ],
+    # The way out of a topic's e-mails, from a link in one: the signed link is the permission
+    # (a mail program's one-click POST carries no session).
+    "notices/stop/<str:token>/": [
+        get("/notices/stop/{unsubscribe}/", *everyone(200)),
+        post("/notices/stop/{unsubscribe}/", *everyone(200)),
+        get("/notices/stop/not-a-token/", *everyone(400)),
     ],
     "inbox/": [get("/inbox/", *signed_in(200))],
     "inbox/read/": [post("/inbox/read/", *signed_in("/inbox/"))],
@@ -993,6 +1005,7 @@ def _build_world():
         "public_meeting": public_meeting.pk,
         "api_token": api_token.pk,
         "token": rsvp_token(invited),
+        "unsubscribe": notices.unsubscribe_url(citizen_a, "meeting_reminder").rsplit("/", 2)[1],
         "feed": feeds.reset_calendar_feed(user=users["diplomat"]).token,
         "confirmation_key": EmailConfirmationHMAC(unverified_address).key,
         "reset_uid": user_pk_to_url_str(citizen_a),
