@@ -12,3 +12,19 @@ class ProposalsConfig(AppConfig):
         from .exports import my_proposals_data
 
         register_export_section("proposals", my_proposals_data)
+
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from diplomacy_portal import fragments
+
+        from .models import Proposal
+
+        def changed(**kwargs):
+            fragments.changed("proposals")
+
+        # A sister city's public page lists the proposals accepted for it.
+        for signal in (post_save, post_delete):
+            signal.connect(changed, sender=Proposal, weak=False, dispatch_uid=f"proposal-{signal}")
+        m2m_changed.connect(
+            changed, sender=Proposal.cities.through, weak=False, dispatch_uid="proposal-cities"
+        )

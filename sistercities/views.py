@@ -66,6 +66,7 @@ def city_detail(request, slug):
             "city": city,
             "contacts": selectors.recent_contacts(city=city),
             "agreements": selectors.public_agreements(city=city),
+            "proposals": selectors.accepted_proposals(city=city),
             "map_data": _map_data([city]),
             "feed_url": settings.SITE_URL
             + reverse("sistercities:city-meetings-feed", args=[city.slug]),
@@ -79,7 +80,7 @@ def city_detail(request, slug):
         f"city:{slug}:{get_language()}:{timezone.localdate()}",
         page,
         timeout=settings.PUBLIC_PAGES_CACHE_SECONDS,
-        topics=("cities",),
+        topics=("cities", "proposals"),
     )
     return render(request, "sistercities/city_detail.html", shared)
 

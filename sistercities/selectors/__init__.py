@@ -19,6 +19,25 @@ def recent_contacts(*, city: SisterCity, limit: int = 10) -> list[ContactLog]:
     )
 
 
+def accepted_proposals(*, city: SisterCity, limit: int = 20) -> list:
+    """Citizens' proposals for the city that were accepted, the latest decided first. Read
+    through the city's own relation: proposals are an app above this one."""
+    proposals = city.proposals
+    return list(
+        proposals.filter(status=proposals.model.Status.ACCEPTED)
+        .select_related("initiative")
+        .only(
+            "title",
+            "field",
+            "decided_at",
+            "initiative__slug",
+            "initiative__title_en",
+            "initiative__title_fa",
+        )
+        .order_by("-decided_at", "-pk")[:limit]
+    )
+
+
 def public_agreements(*, city: SisterCity) -> list[Agreement]:
     """The city's agreements marked public, with their status today, the latest signed first."""
     return list(
