@@ -38,9 +38,33 @@ DEMO_INITIATIVES = {
         "Demo: proposed exchange on cycling lanes and river restoration.",
         "نمونه: پیشنهاد تبادل تجربه دربارهٔ مسیرهای دوچرخه و احیای رودخانه.",
     ),
+    # Two the demo diplomat has not joined, matching their application (technology and
+    # economic; Russian, spoken in Samarkand): their page suggests them. With cities already
+    # active in the demo, so that each city's health stays as sistercities/demo.py makes it.
+    "xi-an-smart-city": (
+        "Smart city exchange with Xi'an",
+        "تبادل تجربهٔ شهر هوشمند با شیان",
+        "technology",
+        Initiative.Status.ACTIVE,
+        ["xi-an"],
+        "Demo: the two cities' municipal IT teams compare open data and digital services.",
+        "نمونه: تیم‌های فناوری اطلاعات دو شهرداری دادهٔ باز و خدمات الکترونیک را مقایسه می‌کنند.",
+    ),
+    "samarkand-trade-week": (
+        "Isfahan trade week in Samarkand",
+        "هفتهٔ تجاری اصفهان در سمرقند",
+        "economic",
+        Initiative.Status.PROPOSED,
+        ["samarkand"],
+        "Demo: a proposed week for Isfahan's makers and traders in Samarkand's bazaars.",
+        "نمونه: پیشنهاد یک هفته حضور تولیدکنندگان و بازرگانان اصفهان در بازارهای سمرقند.",
+    ),
 }
 
-# (initiative slug, title, kind, days ahead, hour in Tehran, place)
+# The demo diplomat is a member of every active initiative but these, which their page suggests.
+SUGGESTED = {"xi-an-smart-city", "samarkand-trade-week"}
+
+# (initiative slug, title, kind, days ahead, hour in Tehran, place, the diplomat's answer)
 DEMO_MEETINGS = [
     (
         "florence-crafts-exchange",
@@ -49,6 +73,7 @@ DEMO_MEETINGS = [
         7,
         10,
         "City hall, Naqsh-e Jahan square",
+        Invitation.State.SENT,  # to answer, from their page or the e-mail
     ),
     (
         "silk-road-tourism",
@@ -57,6 +82,7 @@ DEMO_MEETINGS = [
         14,
         18,
         "Chehel Sotoun garden",
+        Invitation.State.ACCEPTED,
     ),
 ]
 
@@ -88,12 +114,12 @@ def load_demo_initiatives() -> None:
         )
         if created:
             initiative.cities.set(initiative.cities.model.objects.filter(slug__in=cities))
-        if status == Initiative.Status.ACTIVE:
+        if status == Initiative.Status.ACTIVE and slug not in SUGGESTED:
             Membership.objects.get_or_create(
                 initiative=initiative, user=diplomat, defaults={"state": "accepted"}
             )
     today = timezone.localdate()
-    for slug, title, kind, days, hour, place in DEMO_MEETINGS:
+    for slug, title, kind, days, hour, place, answer in DEMO_MEETINGS:
         starts = datetime.datetime.combine(
             today + timedelta(days=days), datetime.time(hour), timezone.get_current_timezone()
         )
@@ -113,8 +139,9 @@ def load_demo_initiatives() -> None:
             meeting=meeting,
             invitee=diplomat,
             defaults={
-                "state": Invitation.State.SENT,
+                "state": answer,
                 "sent_at": timezone.now(),
+                "responded_at": timezone.now() if answer != Invitation.State.SENT else None,
                 "sequence_sent": meeting.sequence,
                 "invited_by": coordinator,
             },

@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from citizens.models import User
 from initiatives.models import Initiative, Invitation, Meeting, Membership
 
 
@@ -22,11 +23,27 @@ def test_the_demo_has_initiatives_of_the_demo_coordinator_and_loading_it_twice_c
     call_command("load_demo")
 
     assert snapshot() == before
-    assert Initiative.objects.filter(coordinator__email="coordinator@example.org").count() == 3
+    assert Initiative.objects.filter(coordinator__email="coordinator@example.org").count() == 5
     assert Membership.objects.filter(user__email="diplomat@example.org", state="accepted").exists()
     # Two meetings to come to answer (the past ones, answered, are the dashboards' history).
     to_come = Invitation.objects.filter(
         invitee__email="diplomat@example.org", meeting__starts_at__gt=timezone.now()
     )
     assert to_come.count() == 2
+    assert to_come.filter(state="sent").count() == 1  # one still to answer
     assert not Initiative.objects.filter(cities=None).exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_diplomats_page_has_a_meeting_to_answer_and_initiatives_to_join(client, settings):
+    settings.DEBUG = True
+    call_command("load_demo")
+    client.force_login(User.objects.get(email="diplomat@example.org"))
+
+    html = client.get("/me/").content.decode()
+
+    assert "Demo: board meeting on the crafts exchange" in html
+    assert "not answered yet" in html
+    assert "Smart city exchange with Xi&#x27;an" in html
+    assert "Matches your field: technology" in html
+    assert "Matches your field: economic; works with Samarkand, where Russian is spoken" in html
