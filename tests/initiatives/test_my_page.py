@@ -151,7 +151,7 @@ def test_suggestions_match_the_application_and_say_why(client, sara, kuala_lumpu
 
     suggestions = section(html_of(client.get("/me/")), "suggestions-heading")
 
-    titles = re.findall(r'<a href="/initiatives/[^"]+">([^<]+)</a>', suggestions)
+    titles = re.findall(r'<a [^>]*href="/initiatives/[^"]+">([^<]+)</a>', suggestions)
     # A preferred city first, then the field, then a language spoken there.
     assert titles == ["Tea house evenings", "Heritage houses", "Tatar trade fair"]
     why = re.findall(r'suggestion-why">([^<]+)<', suggestions)
