@@ -85,10 +85,13 @@ class User(AbstractUser):
 
     @cached_property
     def role_names(self) -> frozenset[str]:
-        """The names of this person's roles (citizens.roles), read once per user object: the
-        middleware, the navigation and the view of one request ask in turn, and each request
-        reads its signed-in person afresh."""
-        return frozenset(self.groups.values_list("name", flat=True))
+        """The names of this person's roles (citizens.roles), kept in the cache between requests
+        (citizens.backends) and read once per user object: the middleware, the navigation and
+        the view of one request ask in turn."""
+        # Imported here: Django's backends module needs this model to exist first.
+        from .backends import kept_access
+
+        return kept_access(self).roles
 
 
 class OutgoingEmail(models.Model):
@@ -160,7 +163,10 @@ class Notification(models.Model):
         MEETING_CANCELLED = "meeting_cancelled", _("Meeting cancelled")
         MEETING_REMINDER = "meeting_reminder", _("Meeting reminder")
         WAITLIST_PROMOTED = "waitlist_promoted", _("A seat became free")
+        WAITLISTED = "waitlisted", _("On a waiting list")
         CITY_FADING = "city_fading", _("A sister city is fading")
+        AGREEMENT_EXPIRING = "agreement_expiring", _("An agreement is expiring")
+        AGREEMENT_EXPIRED = "agreement_expired", _("An agreement has expired")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

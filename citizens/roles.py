@@ -47,10 +47,16 @@ ROLE_PERMISSIONS = {
         "sistercities.view_contactlog",
         "sistercities.add_contactlog",
         "sistercities.change_contactlog",
+        "sistercities.view_agreement",
+        "sistercities.add_agreement",
+        "sistercities.change_agreement",
         "sistercities.view_dashboard",
         "initiatives.view_initiative",
         "initiatives.change_initiative",
-        *[f"initiatives.view_{model}" for model in ("meeting", "membership", "invitation")],
+        *[
+            f"initiatives.view_{model}"
+            for model in ("meeting", "membership", "invitation", "calendarreply")
+        ],
     ],
     CITY_OFFICIALS: ["sistercities.view_dashboard"],
     # Coordinators run their own initiatives in the admin (it shows them only theirs). Meetings
@@ -60,7 +66,10 @@ ROLE_PERMISSIONS = {
         "initiatives.view_initiative",
         "initiatives.add_initiative",
         "initiatives.change_initiative",
-        *[f"initiatives.view_{model}" for model in ("meeting", "membership", "invitation")],
+        *[
+            f"initiatives.view_{model}"
+            for model in ("meeting", "membership", "invitation", "calendarreply")
+        ],
     ],
 }
 

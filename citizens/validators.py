@@ -157,23 +157,31 @@ def _inspected(content: bytes) -> str | None:
         return "unreadable"
 
 
-def validate_pdf(upload) -> None:
-    validate_size(upload)
-    refused = ValidationError(_("The CV must be a PDF document."), code="not_pdf")
+def pdf_problem(upload) -> str | None:
+    """Why `upload` is refused as a PDF document ("not_pdf" or a key of PDF_REFUSALS), or None
+    when it is plainly a PDF with nothing active in it. Size and viruses are checked apart."""
     if Path(upload.name).suffix.lower() != ".pdf":
-        raise refused
+        return "not_pdf"
     content = _content(upload)
     if not content.startswith(b"%PDF-") or b"%%EOF" not in content[-1024:]:
-        raise refused
+        return "not_pdf"
     if PDF_MARKUP.search(content):
-        raise _pdf_refusal("markup")
+        return "markup"
     if zipfile.is_zipfile(upload):
-        raise _pdf_refusal("hidden_file")
+        upload.seek(0)
+        return "hidden_file"
     upload.seek(0)
-    reason = _inspected(content)
+    return _inspected(content)
+
+
+def validate_pdf(upload) -> None:
+    validate_size(upload)
+    reason = pdf_problem(upload)
+    if reason == "not_pdf":
+        raise ValidationError(_("The CV must be a PDF document."), code="not_pdf")
     if reason is not None:
         raise _pdf_refusal(reason)
-    validate_no_virus(content)
+    validate_no_virus(_content(upload))
 
 
 def validate_photo(upload) -> None:

@@ -147,7 +147,7 @@ DJANGO_REDIS_LOGGER = "diplomacy_portal.redis"
 
 AUTH_USER_MODEL = "citizens.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "citizens.backends.KeptAccessBackend",  # ModelBackend, roles and permissions kept in Redis
     "allauth.account.auth_backends.AuthenticationBackend",  # signs in with an e-mail address
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -216,10 +216,18 @@ CLAMD_SOCKET = env.str("CLAMD_SOCKET", default="")
 INVITATION_CHUNK_SIZE = env.int("INVITATION_CHUNK_SIZE", default=200)
 MEETING_REMINDER_HOURS = env.int("MEETING_REMINDER_HOURS", default=24)
 RSVP_TOKEN_MAX_AGE_DAYS = env.int("RSVP_TOKEN_MAX_AGE_DAYS", default=180)
+# A change to a meeting waits this many seconds before invitees are sent it: further edits
+# meanwhile (the agenda, then the place) go out together as one update.
+MEETING_UPDATE_DELAY_SECONDS = env.int("MEETING_UPDATE_DELAY_SECONDS", default=120)
 # A sister city with no activity (a meeting held, an initiative started or updated, a contact
 # logged) for this many days is fading; the dashboards' figures are cached this many seconds.
 CITY_FADING_AFTER_DAYS = env.int("CITY_FADING_AFTER_DAYS", default=90)
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
+# An agreement ending within this many days is "expiring": the dashboards list it and the staff
+# are told once when it enters that window and once when it has expired (checked by beat every
+# AGREEMENT_CHECK_INTERVAL_SECONDS; each notice is recorded, so a repeated check tells no one).
+AGREEMENT_RENEWAL_NOTICE_DAYS = env.int("AGREEMENT_RENEWAL_NOTICE_DAYS", default=90)
+AGREEMENT_CHECK_INTERVAL_SECONDS = env.float("AGREEMENT_CHECK_INTERVAL_SECONDS", default=3600.0)
 # Public pages (the sister cities', the list of initiatives) and the forms' lists of cities are
 # rendered once per change of what they show and kept at most this long (a change made outside
 # the portal, in SQL, shows within it).
@@ -298,6 +306,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "initiatives.tasks.send_meeting_reminders",
         "schedule": 300.0,
     },
+    "tell-about-agreements": {
+        "task": "sistercities.tasks.tell_about_agreements",
+        "schedule": AGREEMENT_CHECK_INTERVAL_SECONDS,
+    },
     "record-fading-cities": {
         "task": "sistercities.tasks.record_fading_cities",
         "schedule": crontab(hour=6, minute=0),
@@ -307,6 +319,17 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=30),
     },
 }
+# Answers from calendar programs (initiatives/services/calendar_replies.py): invitations name
+# CALENDAR_REPLY_ADDRESS as their organizer and come from it; the mail it receives is delivered
+# into CALENDAR_REPLY_MAILDIR, which beat reads. Both empty: the coordinator is the organizer and
+# answers are given with the RSVP links only.
+CALENDAR_REPLY_ADDRESS = env.str("CALENDAR_REPLY_ADDRESS", default="")
+CALENDAR_REPLY_MAILDIR = env.str("CALENDAR_REPLY_MAILDIR", default="")
+if CALENDAR_REPLY_MAILDIR:
+    CELERY_BEAT_SCHEDULE["read-calendar-replies"] = {
+        "task": "initiatives.tasks.read_calendar_replies",
+        "schedule": env.float("CALENDAR_REPLY_INTERVAL_SECONDS", default=60.0),
+    }
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 # Production hardening; `manage.py check --deploy` is clean with DEBUG off.

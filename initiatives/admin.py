@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from citizens.roles import INITIATIVE_COORDINATORS
 
 from .access import sees_all
-from .models import Initiative, Invitation, Meeting, Membership
+from .models import CalendarReply, Initiative, Invitation, Meeting, Membership
 
 
 class MembershipInline(admin.TabularInline):
@@ -125,3 +125,36 @@ class InvitationAdmin(ReadOnlyAdmin):
         return invitations.filter(meeting__initiative__coordinator=request.user) | (
             invitations.filter(meeting__initiative__isnull=True, meeting__organiser=request.user)
         )
+
+
+@admin.register(CalendarReply)
+class CalendarReplyAdmin(ReadOnlyAdmin):
+    """Answers read from the calendar reply mailbox, those that changed nothing included."""
+
+    list_display = ["received_at", "sender", "method", "answer", "outcome", "invitation"]
+    list_filter = ["outcome", "method"]
+    list_select_related = ["invitation__meeting", "invitation__invitee"]
+    search_fields = ["sender", "attendee", "uid", "subject"]
+    date_hierarchy = "received_at"
+    fields = [
+        "received_at",
+        "sender",
+        "subject",
+        "method",
+        "uid",
+        "attendee",
+        "answer",
+        "comment",
+        "outcome",
+        "detail",
+        "invitation",
+        "raw",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        replies = super().get_queryset(request)
+        if sees_all(request.user):
+            return replies
+        # A coordinator sees the answers to their own meetings.
+        return replies.filter(invitation__meeting__initiative__coordinator=request.user)

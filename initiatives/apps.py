@@ -26,10 +26,19 @@ class InitiativesConfig(AppConfig):
 
         from diplomacy_portal import fragments
 
-        from .models import Initiative, Membership
+        from .models import Initiative, Meeting, Membership
 
         def changed(**kwargs):
             fragments.changed("initiatives")
+
+        def meeting_changed(**kwargs):
+            fragments.changed("meetings")
+
+        # The public calendar feeds list meetings.
+        for signal in (post_save, post_delete):
+            signal.connect(
+                meeting_changed, sender=Meeting, weak=False, dispatch_uid=f"meeting-{signal}"
+            )
 
         # The public list shows each initiative's cities and number of members.
         for model in (Initiative, Membership):

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from citizens.models import User
 
-from .models import Initiative, Invitation, Meeting, Membership
+from .models import CalendarReply, Initiative, Invitation, Meeting, Membership
 
 # slug: (English title, Persian title, field, status, city slugs, English, Persian description)
 DEMO_INITIATIVES = {
@@ -64,7 +64,7 @@ DEMO_INITIATIVES = {
 # The demo diplomat is a member of every active initiative but these, which their page suggests.
 SUGGESTED = {"xi-an-smart-city", "samarkand-trade-week"}
 
-# (initiative slug, title, kind, days ahead, hour in Tehran, place, the diplomat's answer)
+# (initiative slug, title, kind, days ahead, hour in Tehran, place)
 DEMO_MEETINGS = [
     (
         "florence-crafts-exchange",
@@ -73,7 +73,6 @@ DEMO_MEETINGS = [
         7,
         10,
         "City hall, Naqsh-e Jahan square",
-        Invitation.State.SENT,  # to answer, from their page or the e-mail
     ),
     (
         "silk-road-tourism",
@@ -82,7 +81,6 @@ DEMO_MEETINGS = [
         14,
         18,
         "Chehel Sotoun garden",
-        Invitation.State.ACCEPTED,
     ),
 ]
 
@@ -119,7 +117,7 @@ def load_demo_initiatives() -> None:
                 initiative=initiative, user=diplomat, defaults={"state": "accepted"}
             )
     today = timezone.localdate()
-    for slug, title, kind, days, hour, place, answer in DEMO_MEETINGS:
+    for slug, title, kind, days, hour, place in DEMO_MEETINGS:
         starts = datetime.datetime.combine(
             today + timedelta(days=days), datetime.time(hour), timezone.get_current_timezone()
         )
@@ -139,10 +137,35 @@ def load_demo_initiatives() -> None:
             meeting=meeting,
             invitee=diplomat,
             defaults={
-                "state": answer,
+                "state": Invitation.State.SENT,
                 "sent_at": timezone.now(),
-                "responded_at": timezone.now() if answer != Invitation.State.SENT else None,
                 "sequence_sent": meeting.sequence,
                 "invited_by": coordinator,
             },
         )
+
+
+def load_demo_calendar_replies() -> None:
+    """Answers read from the calendar reply mailbox, for the admin's list: the demo diplomat's
+    acceptance of the public event, sent from their calendar program, and the same answer sent
+    by a stranger in their name, which changed nothing."""
+    from email import message_from_bytes, policy
+    from email.utils import make_msgid
+
+    from .services.calendar_replies import calendar_program_reply, receive
+
+    if CalendarReply.objects.exists():
+        return
+    invitation = (
+        Invitation.objects.select_related("meeting", "invitee")
+        .filter(invitee__email="diplomat@example.org", meeting__kind=Meeting.Kind.PUBLIC_EVENT)
+        .first()
+    )
+    if invitation is None:
+        return
+    raw = calendar_program_reply(invitation, "ACCEPTED", comment="See you there.")
+    receive(raw)
+    forged = message_from_bytes(raw, policy=policy.default)
+    forged.replace_header("From", "Someone Else <someone@example.net>")
+    forged.replace_header("Message-ID", make_msgid(domain="example.net"))
+    receive(forged.as_bytes())

@@ -53,6 +53,8 @@ class MeetingMail:
         else:
             # Whoever has had an e-mail about the meeting is sent what changed.
             kind = "update" if invitation.sent_at is not None else "invitation"
+            if kind == "update" and invitation.needs_reconfirmation:
+                kind = "reconfirm"
         subject, text, html = self._render(invitee.language, kind)
         name = invitee.get_full_name() or invitee.email
         rsvp = f"{settings.SITE_URL}/rsvp/{rsvp_token(invitation)}/"
@@ -73,7 +75,8 @@ class MeetingMail:
             context = {
                 "meeting": self.meeting,
                 "language": language,
-                "is_update": kind == "update",
+                "is_update": kind in ("update", "reconfirm"),
+                "reconfirm": kind == "reconfirm",
                 "meeting_url": self.meeting_url,
                 "name": name,
                 "rsvp_url": rsvp,

@@ -29,45 +29,45 @@ def _address(email: str, name: str = "") -> vCalAddress:
 
 
 def organizer(meeting: Meeting) -> vCalAddress:
-    """The initiative's coordinator, else whoever scheduled it, else the portal's sender."""
+    """Who runs the meeting: the initiative's coordinator, else whoever scheduled it, else the
+    portal. With a calendar reply address configured, that address is the organizer (calendar
+    programs send their answers to it, and the portal reads them) under the person's name."""
     person = (meeting.initiative.coordinator if meeting.initiative_id else None) or (
         meeting.organiser
     )
-    if person is not None:
-        return _address(person.email, person.get_full_name() or person.email)
-    name, email = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    return _address(email, name)
+    portal_name, portal_email = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    name = (person.get_full_name() or person.email) if person is not None else portal_name
+    if settings.CALENDAR_REPLY_ADDRESS:
+        return _address(settings.CALENDAR_REPLY_ADDRESS, name)
+    return _address(person.email if person is not None else portal_email, name)
 
 
 def meeting_url(meeting: Meeting) -> str:
     return f"{settings.SITE_URL}{meeting.get_absolute_url()}"
 
 
-def meeting_event(meeting: Meeting, attendee: Invitation | None = None) -> Event:
+def meeting_event(meeting: Meeting, *, status: str = "", page_url: str = "") -> Event:
+    """The meeting as a calendar event. With `page_url` (a public feed) it names no person and
+    links to that public page, as the meeting's own page is for its invitees only."""
     # Times are written in the meeting's own zone (with its VTIMEZONE), as people planned it.
     zone = meeting.zone
-    description = "\n\n".join(part for part in (meeting.agenda, meeting_url(meeting)) if part)
-    event = Event.new(
+    url = page_url or meeting_url(meeting)
+    description = "\n\n".join(part for part in (meeting.agenda, url) if part)
+    return Event.new(
         uid=meeting.uid,
         summary=meeting.title,
         start=meeting.starts_at.astimezone(zone),
         end=meeting.ends_at.astimezone(zone),
-        stamp=timezone.now(),
+        # In a published feed (no METHOD) DTSTAMP is when the entry last changed (RFC 5545,
+        # 3.8.7.2): a public feed's bytes, and so its ETag, stay until a meeting changes.
+        stamp=meeting.updated_at if page_url else timezone.now(),
         sequence=meeting.sequence,
         location=meeting.place or meeting.online_link or None,
         description=description,
-        url=meeting_url(meeting),
-        organizer=organizer(meeting),
-        status="CANCELLED" if meeting.is_cancelled else "CONFIRMED",
+        url=url,
+        organizer=None if page_url else organizer(meeting),
+        status=status or ("CANCELLED" if meeting.is_cancelled else "CONFIRMED"),
     )
-    if attendee is not None:
-        person = attendee.invitee
-        address = _address(person.email, person.get_full_name() or person.email)
-        address.params["ROLE"] = "REQ-PARTICIPANT"
-        address.params["PARTSTAT"] = PARTSTAT.get(attendee.state, "NEEDS-ACTION")
-        address.params["RSVP"] = "TRUE"
-        event.add("attendee", address)
-    return event
 
 
 def _calendar(events: list[Event], method: str | None = None) -> Calendar:
@@ -97,7 +97,8 @@ def _timezone(tzid: str, first: date, last: date) -> Timezone:
 def invitation_calendar(invitation: Invitation, *, meeting: Meeting) -> bytes:
     """The calendar file of one invitee's e-mail: REQUEST, or CANCEL once cancelled."""
     head, tail = _shared_parts(meeting)
-    return head + _attendee(invitation).to_ical() + b"\r\n" + tail
+    attendee = _attendee(invitation, rsvp=not meeting.is_cancelled)
+    return head + attendee.to_ical() + b"\r\n" + tail
 
 
 def _shared_parts(meeting: Meeting) -> tuple[bytes, bytes]:
@@ -113,18 +114,35 @@ def _shared_parts(meeting: Meeting) -> tuple[bytes, bytes]:
     return parts
 
 
-def _attendee(invitation: Invitation) -> Contentline:
+def _attendee(invitation: Invitation, *, rsvp: bool) -> Contentline:
     person = invitation.invitee
     address = _address(person.email, person.get_full_name() or person.email)
     address.params["ROLE"] = "REQ-PARTICIPANT"
     address.params["PARTSTAT"] = PARTSTAT.get(invitation.state, "NEEDS-ACTION")
-    address.params["RSVP"] = "TRUE"
+    # A cancellation asks for no answer: calendar programs otherwise offer to reply to it.
+    address.params["RSVP"] = "TRUE" if rsvp else "FALSE"
     return Contentline.from_parts("ATTENDEE", address.params, address)
 
 
 def feed_calendar(meetings: Iterable[Meeting], *, name: str) -> bytes:
-    """A subscribable calendar of meetings (no METHOD: it publishes, it does not invite)."""
-    calendar = _calendar([meeting_event(meeting) for meeting in meetings])
+    """A person's subscribable calendar (no METHOD: it publishes, it does not invite); each
+    meeting carries `my_state`, the person's answer: a place on the waiting list is not yet a
+    seat, so it shows as TENTATIVE."""
+    events = []
+    for meeting in meetings:
+        waiting = getattr(meeting, "my_state", "") == Invitation.State.WAITLISTED
+        status = "TENTATIVE" if waiting and not meeting.is_cancelled else ""
+        events.append(meeting_event(meeting, status=status))
+    return _named(_calendar(events), name)
+
+
+def public_feed_calendar(meetings: Iterable[Meeting], *, name: str, page_url: str) -> bytes:
+    """The public meetings of an initiative or a city, for anyone to subscribe to: no
+    organizer, no attendee, links to the public page."""
+    return _named(_calendar([meeting_event(m, page_url=page_url) for m in meetings]), name)
+
+
+def _named(calendar: Calendar, name: str) -> bytes:
     calendar.add("x-wr-calname", name)
     calendar.add("name", name)
     return calendar.to_ical()

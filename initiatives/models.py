@@ -252,6 +252,8 @@ class Invitation(models.Model):
         DECLINED = "declined", _("Declined")
         TENTATIVE = "tentative", _("Maybe")
         WAITLISTED = "waitlisted", _("On the waiting list")
+        # Had accepted, then the meeting moved: the seat stays theirs until they answer again.
+        RECONFIRM = "reconfirm", _("Needs re-confirmation")
         FAILED = "failed", _("Could not be delivered")
 
     meeting = models.ForeignKey(
@@ -317,6 +319,10 @@ class Invitation(models.Model):
             self.State.TENTATIVE: "maybe",
         }.get(self.state, "")
 
+    @property
+    def needs_reconfirmation(self) -> bool:
+        return self.state == self.State.RECONFIRM
+
 
 class CalendarFeed(models.Model):
     """A diplomat's private calendar feed: whoever has the token's URL can read it.
@@ -343,3 +349,51 @@ class CalendarFeed(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("initiatives:calendar-feed", args=[self.token])
+
+
+class CalendarReply(models.Model):
+    """An e-mail read from the calendar reply mailbox (iMIP, RFC 6047): an invitee's calendar
+    program answering an invitation. Every one read is kept, with what the portal did with it,
+    so staff can see answers that changed nothing and why."""
+
+    class Outcome(models.TextChoices):
+        APPLIED = "applied", _("Answer recorded")
+        DUPLICATE = "duplicate", _("Already read")
+        NOT_A_REPLY = "not_a_reply", _("No calendar answer in it")
+        MALFORMED = "malformed", _("Calendar file unreadable")
+        COUNTER = "counter", _("Proposes another time")
+        UNKNOWN_MEETING = "unknown_meeting", _("No such meeting")
+        STRANGER = "stranger", _("Not invited")
+        FORGED = "forged", _("Sender is not the invitee")
+        OUTDATED = "outdated", _("Answers an earlier version")
+        REFUSED = "refused", _("Refused by the meeting's rules")
+
+    message_id = models.CharField(_("message ID"), max_length=998, unique=True)
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+    sender = models.CharField(_("sender"), max_length=320, blank=True)
+    subject = models.CharField(_("subject"), max_length=998, blank=True)
+    method = models.CharField(_("calendar method"), max_length=20, blank=True)
+    uid = models.CharField(_("calendar UID"), max_length=255, blank=True)
+    attendee = models.CharField(_("attendee"), max_length=320, blank=True)
+    answer = models.CharField(_("answer"), max_length=20, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    detail = models.TextField(_("detail"), blank=True)
+    invitation = models.ForeignKey(
+        Invitation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="calendar_replies",
+        verbose_name=_("invitation"),
+    )
+    raw = models.TextField(_("message as received"))
+
+    class Meta:
+        verbose_name = _("calendar answer")
+        verbose_name_plural = _("calendar answers")
+        ordering = ["-received_at"]
+        indexes = [models.Index(fields=["outcome", "received_at"], name="calendar_reply_outcome")]
+
+    def __str__(self):
+        return f"{self.sender} ({self.get_outcome_display()})"

@@ -1,9 +1,15 @@
 from celery import shared_task
 
-from .services import invitations
+from .services import calendar_replies, invitations
 
 
 @shared_task
 def send_meeting_reminders() -> int:
     """Periodic: remind invitees of tomorrow's meetings (MEETING_REMINDER_HOURS), once."""
     return invitations.send_due_reminders()
+
+
+@shared_task
+def read_calendar_replies() -> int:
+    """Periodic, when a reply Maildir is configured: apply the answers calendar programs sent."""
+    return calendar_replies.read_maildir()

@@ -7,6 +7,11 @@ app_name = "initiatives"
 urlpatterns = [
     path("initiatives/", views.initiative_list, name="initiative-list"),
     path("initiatives/<slug:slug>/", views.initiative_detail, name="initiative-detail"),
+    path(
+        "initiatives/<slug:slug>/meetings.ics",
+        views.initiative_meetings_feed,
+        name="initiative-meetings-feed",
+    ),
     path("initiatives/<slug:slug>/join/", views.initiative_join, name="initiative-join"),
     path("initiatives/<slug:slug>/leave/", views.initiative_leave, name="initiative-leave"),
     path("initiatives/<slug:slug>/members/", views.initiative_members, name="initiative-members"),

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from citizens.services import notifications
 from citizens.views import profile_page
@@ -20,7 +20,7 @@ from diplomacy_portal import fragments, l10n
 from diplomacy_portal.exports import csv_text
 from diplomacy_portal.forms import error_summary
 
-from . import ical, selectors
+from . import ical, public_feeds, selectors
 from .access import can_manage_initiative, can_manage_meeting, manageable_initiatives, may_schedule
 from .forms import (
     FindInitiativeForm,
@@ -115,8 +115,23 @@ def initiative_detail(request, slug):
         "membership": membership,
         "members_count": selectors.members_count(initiative),
         "meetings": selectors.upcoming_meetings(initiative=initiative, public_only=not manages),
+        "feed_url": settings.SITE_URL
+        + reverse("initiatives:initiative-meetings-feed", args=[initiative.slug]),
     }
     return render(request, "initiatives/initiative_detail.html", context)
+
+
+@require_safe
+def initiative_meetings_feed(request, slug):
+    """The initiative's public meetings as a calendar anyone may subscribe to."""
+
+    def build():
+        initiative = get_object_or_404(Initiative, slug=slug)
+        meetings = selectors.public_feed_meetings(initiative_id=initiative.pk)
+        name = _("%(initiative)s: public meetings") % {"initiative": initiative.title}
+        return meetings, name, settings.SITE_URL + initiative.get_absolute_url()
+
+    return public_feeds.feed_response(request, key=f"initiative:{slug}", build=build)
 
 
 @require_POST

@@ -157,6 +157,9 @@ def development_environment() -> dict[str, str]:
     env.setdefault("SECRET_KEY", key_file.read_text().strip())
     env.setdefault("DEBUG", "true")
     env.setdefault("PORT", "8000")
+    # A mailbox for answers from calendar programs (README: "Answers from calendar programs").
+    env.setdefault("CALENDAR_REPLY_ADDRESS", "meetings@localhost")
+    env.setdefault("CALENDAR_REPLY_MAILDIR", str(DATA / "calendar-replies"))
     return env
 
 

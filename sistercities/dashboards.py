@@ -9,7 +9,7 @@ from diplomacy_portal.l10n import is_persian
 from diplomacy_portal.vocabulary import CooperationField
 from initiatives.models import Initiative, Meeting
 
-from .models import ContactLog, SisterCity
+from .models import Agreement, ContactLog, SisterCity
 from .tables import DATE, NUMBER, PERCENT, Badge, Column, Link, Table
 
 HEALTH_LABELS = {
@@ -220,6 +220,46 @@ def fields_per_city_table(rows: list[dict]) -> Table:
             ([line[""]] + [line.get(code, 0) for code in used] for line in pivot.values()),
             key=lambda row: -sum(row[1:]),  # stable: equal ones stay in the order of names
         ),
+    )
+
+
+def agreements_table(
+    rows: list[dict], *, slug: str, title: str, today, with_city: bool = True
+) -> Table:
+    """Agreements (selectors.dashboard.expiring_agreements, selectors.city.city_agreements)
+    with their city (unless the page is the city's), dates, the days left until they end and
+    their status today."""
+
+    def cells(row):
+        days_left = (
+            (row["valid_until"] - today).days
+            if row["valid_until"] and row["valid_until"] >= today
+            else None
+        )
+        city = Link(localized_name(row, "city__"), dashboard_link(row["city__slug"]))
+        return [
+            localized_title(row),
+            *([city] if with_city else []),
+            _label(Agreement.Kind.choices, row["kind"]),
+            row["signed_on"],
+            row["valid_until"],
+            days_left,
+            _label(Agreement.Status.choices, row["state"]),
+        ]
+
+    return Table(
+        slug=slug,
+        title=title,
+        columns=[
+            Column(_("Agreement")),
+            *([Column(_("City"))] if with_city else []),
+            Column(_("Kind")),
+            Column(_("Signed on"), DATE),
+            Column(_("Valid until"), DATE),
+            Column(_("Days left"), NUMBER),
+            Column(_("Status")),
+        ],
+        rows=[cells(row) for row in rows],
     )
 
 

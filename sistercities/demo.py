@@ -1,17 +1,20 @@
 """A year of demo activity for `manage.py load_demo`, so the officials' dashboards have a history
 to show: meetings held with several sister cities over the last twelve months, a few more
-logged contacts, and some cities left without activity (fading). Loading twice changes nothing:
-each row is found again by its title or note."""
+logged contacts, some cities left without activity (fading), and agreements in each state.
+Loading twice changes nothing: each row is found again by its title or note."""
 
 import datetime
+import io
 from datetime import timedelta
 
+import pikepdf
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from citizens.models import User
 
-from .models import ContactLog, SisterCity
+from .models import Agreement, ContactLog, SisterCity
 from .selectors.health import health_rows
 
 # city slug: days ago of each meeting held with it (working sessions, mostly online)
@@ -95,3 +98,110 @@ def mark_demo_fading() -> None:
             else timezone.now()
         )
         SisterCity.objects.filter(pk=row["pk"]).update(fading_since=since)
+
+
+# (city slug, kind, English and Persian titles, signed and valid until: days from today (None:
+# open-ended), status set by hand, public, a document (public or not; None: no document),
+# signatories)
+DEMO_AGREEMENTS = [
+    (
+        "florence",
+        Agreement.Kind.MEMORANDUM,
+        "Demo: memorandum on restoring historic crafts",
+        "نمونه: یادداشت تفاهم مرمت صنایع دستی تاریخی",
+        -700,
+        45,  # expiring soon
+        "",
+        True,
+        "public",
+        "The mayors of Isfahan and Florence",
+    ),
+    (
+        "kuala-lumpur",
+        Agreement.Kind.PROGRAMME,
+        "Demo: cultural exchange programme 2023-2025",
+        "نمونه: برنامهٔ همکاری تبادل فرهنگی ۱۴۰۲ تا ۱۴۰۴",
+        -800,
+        -20,  # expired
+        "",
+        True,
+        "private",
+        "The cultural deputies of both municipalities",
+    ),
+    (
+        "xi-an",
+        Agreement.Kind.PROTOCOL,
+        "Demo: protocol on training tourist guides",
+        "نمونه: پروتکل آموزش راهنمایان گردشگری",
+        -1500,
+        -400,
+        Agreement.Status.SUPERSEDED,
+        True,
+        None,
+        "The tourism offices of Isfahan and Xi'an",
+    ),
+    (
+        "xi-an",
+        Agreement.Kind.PROTOCOL,
+        "Demo: renewed protocol on tourist guides and exchanges",
+        "نمونه: پروتکل تمدیدشدهٔ راهنمایان گردشگری و تبادل‌ها",
+        -420,
+        700,
+        "",
+        True,
+        "private",
+        "The tourism offices of Isfahan and Xi'an",
+    ),
+]
+
+
+def demo_document(title: str) -> bytes:
+    """A one-page PDF naming the demo agreement: plain text, nothing that runs."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    page = pdf.pages[0]
+    font = pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica
+    )
+    page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=pdf.make_indirect(font)))
+    text = title.encode("ascii", "replace").replace(b"(", b"[").replace(b")", b"]")
+    page.Contents = pdf.make_stream(b"BT /F1 14 Tf 56 770 Td (" + text + b") Tj ET")
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    return buffer.getvalue()
+
+
+def load_demo_agreements() -> None:
+    """Agreements in every state, one expiring soon with a public document."""
+    today = timezone.localdate()
+    cities = SisterCity.objects.in_bulk([row[0] for row in DEMO_AGREEMENTS], field_name="slug")
+    for (
+        slug,
+        kind,
+        english,
+        persian,
+        signed,
+        until,
+        status,
+        public,
+        document,
+        who,
+    ) in DEMO_AGREEMENTS:
+        if slug not in cities:
+            continue
+        agreement, created = Agreement.objects.get_or_create(
+            city=cities[slug],
+            title_en=english,
+            defaults={
+                "title_fa": persian,
+                "kind": kind,
+                "signed_on": today + timedelta(days=signed),
+                "valid_until": today + timedelta(days=until) if until is not None else None,
+                "status": status,
+                "is_public": public,
+                "document_public": document == "public",
+                "signatories": who,
+            },
+        )
+        if created and document is not None:
+            agreement.document.save("agreement.pdf", ContentFile(demo_document(english)))

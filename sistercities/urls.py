@@ -19,6 +19,12 @@ app_name = "sistercities"
 urlpatterns = [
     path("cities/", views.city_list, name="city-list"),
     path("cities/<city:slug>/", views.city_detail, name="city-detail"),
+    path(
+        "agreements/<uuid:public_id>/document/",
+        views.agreement_document,
+        name="agreement-document",
+    ),
+    path("cities/<city:slug>/meetings.ics", views.city_meetings_feed, name="city-meetings-feed"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path(
         "dashboard/tables/<slug:table>.<str:file_format>",

@@ -1,16 +1,27 @@
+import uuid
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404
+from django.contrib.auth.views import redirect_to_login
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from citizens.roles import MUNICIPAL_STAFF, has_role
 from diplomacy_portal import fragments
+from initiatives import public_feeds
+from initiatives.selectors import public_feed_meetings
 
 from . import selectors
 from .forms import DashboardFilterForm
-from .models import SisterCity
+from .models import Agreement, SisterCity
 from .selectors import city as city_selectors
 from .selectors import dashboard as dashboard_selectors
 from .selectors.activity import home_marker
@@ -54,19 +65,37 @@ def city_detail(request, slug):
         context = {
             "city": city,
             "contacts": selectors.recent_contacts(city=city),
+            "agreements": selectors.public_agreements(city=city),
             "map_data": _map_data([city]),
+            "feed_url": settings.SITE_URL
+            + reverse("sistercities:city-meetings-feed", args=[city.slug]),
         }
         body = render_to_string("sistercities/_city_detail_body.html", context, request=request)
         return {"city_name": city.name, "body": body}
 
-    # Kept per slug: a slug of no city answers 404 and keeps nothing.
+    # Kept per slug: a slug of no city answers 404 and keeps nothing. And per day: an
+    # agreement's status follows the date.
     shared = fragments.kept(
-        f"city:{slug}:{get_language()}",
+        f"city:{slug}:{get_language()}:{timezone.localdate()}",
         page,
         timeout=settings.PUBLIC_PAGES_CACHE_SECONDS,
         topics=("cities",),
     )
     return render(request, "sistercities/city_detail.html", shared)
+
+
+@require_safe
+def city_meetings_feed(request, slug):
+    """The public meetings with a sister city (its own and its initiatives') as a calendar
+    anyone may subscribe to."""
+
+    def build():
+        city = get_object_or_404(SisterCity, slug=slug)
+        meetings = public_feed_meetings(city_id=city.pk)
+        name = _("%(city)s: public meetings") % {"city": city.name}
+        return meetings, name, settings.SITE_URL + city.get_absolute_url()
+
+    return public_feeds.feed_response(request, key=f"city:{slug}", build=build)
 
 
 def _dashboard_view(view):
@@ -140,3 +169,30 @@ def dashboard_city_export(request, slug, table, file_format):
         city=city, slug=table, with_names=has_role(request.user, MUNICIPAL_STAFF)
     )
     return _export(whole, file_format, f"{city.slug}-{table}")
+
+
+def may_read_agreements(user) -> bool:
+    """The municipal staff, who keep the agreements, and the city officials."""
+    return user.has_perm("sistercities.view_agreement") or user.has_perm(
+        "sistercities.view_dashboard"
+    )
+
+
+@never_cache
+def agreement_document(request, public_id: uuid.UUID):
+    """An agreement's document: a public one for anyone, the others for staff and officials."""
+    agreement = get_object_or_404(Agreement.objects.exclude(document=""), public_id=public_id)
+    if not agreement.downloadable_by_anyone:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not may_read_agreements(request.user):
+            raise Http404
+    response = FileResponse(
+        agreement.document.open("rb"),
+        as_attachment=True,
+        filename=f"agreement-{agreement.pk}{Path(agreement.document.name).suffix}",
+    )
+    # Downloaded, never rendered as the portal's page; a sandbox if a browser renders it anyway.
+    response["Content-Security-Policy"] = "sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

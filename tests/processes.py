@@ -276,7 +276,7 @@ def signed_in_cookie(user) -> str:
     # Written to the database, where a portal process finds it (its cache, Redis, has it not).
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "citizens.backends.KeptAccessBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     if has_totp(user):  # a role holder's whole sign-in includes their authenticator's code
         session.update(second_factor_records(user))

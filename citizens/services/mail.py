@@ -11,8 +11,9 @@ disagree. Both are registered in the app's AppConfig.ready(): citizens imports n
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from email.charset import Charset
+from email.charset import QP, Charset
 from email.mime.text import MIMEText
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
@@ -26,10 +27,11 @@ from diplomacy_portal.queue import enqueue_on_commit
 logger = logging.getLogger(__name__)
 Status = OutgoingEmail.Status
 
-# A calendar file as 8-bit UTF-8 text, as Django sends a text part: its lines are folded at 75
-# octets (RFC 5545), and it stays readable in the raw message.
-CALENDAR_CHARSET = Charset("utf-8")
-CALENDAR_CHARSET.body_encoding = None
+# Every text part (plain, HTML, the calendar file) is UTF-8 sent quoted-printable, in 7-bit
+# lines: a server that does not offer 8BITMIME may mangle an 8-bit body, and Persian text is
+# never ASCII. Django's own choice for UTF-8 is an 8-bit body when its lines are short.
+SEVEN_BIT_UTF8 = Charset("utf-8")
+SEVEN_BIT_UTF8.body_encoding = QP
 
 # `listener(sent=[ids], failed=[ids])`, called inside the transaction that records them.
 _LISTENERS: list[Callable] = []
@@ -69,16 +71,17 @@ def chunks(ids: list[int]) -> Iterable[list[int]]:
 
 
 @transaction.atomic
-def queue_emails(*, emails: list[OutgoingEmail]) -> list[OutgoingEmail]:
-    """Store unsaved e-mails in the outbox; workers send them in chunks after commit."""
+def queue_emails(*, emails: list[OutgoingEmail], delay: int = 0) -> list[OutgoingEmail]:
+    """Store unsaved e-mails in the outbox; workers send them in chunks after commit, or
+    `delay` seconds after it (withdraw_emails() may take them back meanwhile)."""
     from citizens.tasks import send_emails
 
-    due = due_for_sweep()
+    due = due_for_sweep(delay)
     for email in emails:
         email.next_attempt_at = due
     emails = OutgoingEmail.objects.bulk_create(emails, batch_size=1000)
     for chunk in chunks([email.pk for email in emails]):
-        enqueue_on_commit(send_emails, chunk)
+        enqueue_on_commit(send_emails, chunk, countdown=delay or None)
     return emails
 
 
@@ -117,19 +120,25 @@ def withdraw_emails(*, email_ids: Iterable[int]) -> list[int]:
 
 def email_message(email: OutgoingEmail, *, connection=None) -> EmailMultiAlternatives:
     """The stored e-mail as Django's message: text, HTML, and the calendar file if any."""
+    sender = settings.DEFAULT_FROM_EMAIL
+    if email.calendar and settings.CALENDAR_REPLY_ADDRESS:
+        # An invitation comes from its organizer's address, where calendar programs send their
+        # answers: otherwise they show it as sent "on behalf of" someone else.
+        sender = formataddr((parseaddr(sender)[0], settings.CALENDAR_REPLY_ADDRESS))
     message = EmailMultiAlternatives(
         subject=email.subject,
         body=email.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=sender,
         to=[email.to],
         reply_to=[email.reply_to] if email.reply_to else None,
         connection=connection,
     )
+    message.encoding = SEVEN_BIT_UTF8
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
     if email.calendar:
         # text/calendar naming its method, as calendar programs expect of an invitation.
-        part = MIMEText(email.calendar, "calendar", CALENDAR_CHARSET)
+        part = MIMEText(email.calendar, "calendar", SEVEN_BIT_UTF8)
         part.set_param("method", email.calendar_method)
         part.add_header("Content-Disposition", "attachment", filename="invite.ics")
         message.attach(part)

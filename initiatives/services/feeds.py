@@ -4,7 +4,7 @@ import secrets
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from citizens.models import User
@@ -25,7 +25,8 @@ def reset_calendar_feed(*, user: User) -> CalendarFeed:
 
 
 def feed_meetings(*, user: User) -> QuerySet[Meeting]:
-    """The meetings the user is invited to and has not declined, recent and upcoming."""
+    """The meetings the user is invited to and has not declined, recent and upcoming, each
+    with the user's answer as `my_state`."""
     invited = Invitation.objects.filter(invitee=user).exclude(
         state__in=[Invitation.State.DECLINED, Invitation.State.FAILED]
     )
@@ -33,6 +34,7 @@ def feed_meetings(*, user: User) -> QuerySet[Meeting]:
         Meeting.objects.filter(
             pk__in=invited.values("meeting_id"), ends_at__gte=timezone.now() - FEED_HISTORY
         )
+        .annotate(my_state=Subquery(invited.filter(meeting=OuterRef("pk")).values("state")))
         .select_related("initiative__coordinator", "city", "organiser")
         .order_by("starts_at")
     )

@@ -22,7 +22,9 @@ from . import InitiativeError
 State = Invitation.State
 
 ANSWERS = {"accept": State.ACCEPTED, "decline": State.DECLINED, "maybe": State.TENTATIVE}
-REMINDED = [State.SENT, State.ACCEPTED, State.TENTATIVE]
+REMINDED = [State.SENT, State.ACCEPTED, State.TENTATIVE, State.RECONFIRM]
+# Who holds a seat: one who accepted keeps it while asked to confirm a new time.
+SEATED = [State.ACCEPTED, State.RECONFIRM]
 # The outbox's name for the meeting e-mails this module writes (compose_meeting_emails).
 COMPOSER = "meeting"
 
@@ -138,14 +140,17 @@ def invite_matching(
     return invite_people(meeting=meeting, people=people, invited_by=invited_by)
 
 
-def write_meeting_emails(*, meeting: Meeting, invitations: QuerySet[Invitation]) -> int:
+def write_meeting_emails(
+    *, meeting: Meeting, invitations: QuerySet[Invitation], delay: int = 0
+) -> int:
     """Store in the outbox an e-mail for each of `invitations` (invitation, update or
-    cancellation); return how many. Each is written as the meeting then is, a chunk at a time
-    just before it is sent (compose_meeting_emails), so a request inviting thousands stores
-    only their addresses."""
+    cancellation), sent after `delay` seconds; return how many. Each is written as the meeting
+    then is, a chunk at a time just before it is sent (compose_meeting_emails), so a request
+    inviting thousands stores only their addresses."""
     owed = list(invitations.order_by("pk").values_list("pk", "invitee__email"))
     written = mail_service.queue_emails(
-        emails=[OutgoingEmail(to=address, composer=COMPOSER) for _pk, address in owed]
+        emails=[OutgoingEmail(to=address, composer=COMPOSER) for _pk, address in owed],
+        delay=delay,
     )
     with connection.cursor() as cursor:
         cursor.execute(
@@ -209,7 +214,7 @@ def seats_left(meeting: Meeting) -> int | None:
     """Free seats (None: no limit)."""
     if meeting.capacity is None:
         return None
-    taken = meeting.invitations.filter(state=State.ACCEPTED).count()
+    taken = meeting.invitations.filter(state__in=SEATED).count()
     return max(meeting.capacity - taken, 0)
 
 
@@ -227,16 +232,19 @@ def respond(*, invitation: Invitation, answer: str) -> Invitation:
         raise InitiativeError(_("This meeting was cancelled."))
     if meeting.ends_at <= timezone.now():
         raise InitiativeError(_("This meeting is over; it takes no more answers."))
-    had_seat = invitation.state == State.ACCEPTED
+    had_seat = invitation.state in SEATED
     now = timezone.now()
     if answer == "accept":
-        if invitation.state not in (State.ACCEPTED, State.WAITLISTED):
+        if had_seat:
+            invitation.state = State.ACCEPTED
+        elif invitation.state != State.WAITLISTED:
             free = seats_left(meeting)
             if free is None or free > 0:
                 invitation.state = State.ACCEPTED
             else:
                 invitation.state = State.WAITLISTED
                 invitation.waitlisted_at = now
+                _tell_waitlisted(meeting=meeting, invitation=invitation)
     else:
         invitation.state = ANSWERS[answer]
         invitation.waitlisted_at = None
@@ -245,6 +253,16 @@ def respond(*, invitation: Invitation, answer: str) -> Invitation:
     if had_seat and invitation.state != State.ACCEPTED:
         promote_from_waiting_list(meeting=meeting)
     return invitation
+
+
+def _tell_waitlisted(*, meeting: Meeting, invitation: Invitation) -> None:
+    # Told at once, not only when a seat frees up: the person must know they have no seat yet.
+    notify(
+        recipients=[invitation.invitee],
+        kind=Notification.Kind.WAITLISTED,
+        context=meeting_context(meeting),
+        url=meeting.get_absolute_url(),
+    )
 
 
 def promote_from_waiting_list(*, meeting: Meeting) -> list[Invitation]:

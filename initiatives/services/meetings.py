@@ -3,6 +3,7 @@
 import datetime
 import zoneinfo
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Model, Q
 from django.utils import timezone
@@ -16,16 +17,18 @@ from diplomacy_portal import l10n
 from ..access import can_manage_initiative, can_manage_meeting, may_schedule
 from ..models import Initiative, Invitation, Meeting
 from . import InitiativeError
-from .invitations import meeting_context, promote_from_waiting_list, write_meeting_emails
+from .invitations import SEATED, meeting_context, promote_from_waiting_list, write_meeting_emails
 
 # Far beyond any real meeting, and within what the database and Python's dates hold in every
 # time zone (a date near the year 9999 overflows once converted to UTC).
 MAX_CAPACITY = 100_000
 MAX_AHEAD = datetime.timedelta(days=10 * 365)
 
-# Changes that calendar programs show, so invitees are sent an update with a higher SEQUENCE.
-CALENDAR_FIELDS = ("title", "starts_at", "ends_at", "timezone", "place", "online_link")
-DETAILS = (*CALENDAR_FIELDS, "kind", "agenda", "capacity")
+# Changes that calendar programs show, so invitees are sent an update with a higher SEQUENCE:
+# the agenda is the event's description, and often comes after the invitation.
+CALENDAR_FIELDS = ("title", "starts_at", "ends_at", "timezone", "place", "online_link", "agenda")
+TIME_FIELDS = ("starts_at", "ends_at")
+DETAILS = (*CALENDAR_FIELDS, "kind", "capacity")
 
 
 def meeting_problems(
@@ -100,7 +103,8 @@ def schedule_meeting(
 
 @transaction.atomic
 def update_meeting(*, meeting: Meeting, actor: User, details: dict) -> Meeting:
-    """Change a meeting; a change of time or place is sent to invitees with a higher SEQUENCE."""
+    """Change a meeting; a change of time, place or agenda is sent to invitees with a higher
+    SEQUENCE, and those who accepted are asked to confirm a new time."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if not can_manage_meeting(actor, meeting):
         raise InitiativeError(_("You do not organise this meeting."))
@@ -108,7 +112,7 @@ def update_meeting(*, meeting: Meeting, actor: User, details: dict) -> Meeting:
         raise InitiativeError(_("A cancelled meeting cannot be changed."))
     moved = details["starts_at"] != meeting.starts_at
     _check(details, check_past=moved)
-    accepted = meeting.invitations.filter(state=Invitation.State.ACCEPTED).count()
+    accepted = meeting.invitations.filter(state__in=SEATED).count()
     capacity = details.get("capacity")
     if capacity is not None and capacity < accepted:
         raise InitiativeError(
@@ -122,8 +126,14 @@ def update_meeting(*, meeting: Meeting, actor: User, details: dict) -> Meeting:
     if calendar_change:
         meeting.sequence += 1
     meeting.save()
+    if any(name in TIME_FIELDS for name in changed):
+        _ask_to_confirm_new_time(meeting, started_moved="starts_at" in changed)
     if calendar_change:
-        _send_to_invitees(meeting, Notification.Kind.MEETING_CHANGED)
+        _send_to_invitees(
+            meeting,
+            Notification.Kind.MEETING_CHANGED,
+            delay=settings.MEETING_UPDATE_DELAY_SECONDS,
+        )
     if "capacity" in changed:
         promote_from_waiting_list(meeting=meeting)
     return meeting
@@ -144,9 +154,22 @@ def cancel_meeting(*, meeting: Meeting, actor: User) -> Meeting:
     return meeting
 
 
-def _send_to_invitees(meeting: Meeting, kind: str) -> None:
-    """Tell the invitees of a change: in their inbox, and by e-mail with the calendar's new
-    version; once cancelled, only those the invitation reached."""
+def _ask_to_confirm_new_time(meeting: Meeting, *, started_moved: bool) -> None:
+    """Those who had accepted confirm the new time (keeping their seat meanwhile); a new start
+    re-arms each invitee's reminder for it."""
+    meeting.invitations.filter(state=Invitation.State.ACCEPTED).update(
+        state=Invitation.State.RECONFIRM
+    )
+    if started_moved:
+        meeting.invitations.filter(reminder_sent_at__isnull=False).update(reminder_sent_at=None)
+
+
+def _send_to_invitees(meeting: Meeting, kind: str, *, delay: int = 0) -> None:
+    """Tell the invitees of a change: in their inbox at once, and by e-mail with the calendar's
+    new version after `delay`; once cancelled, only those the invitation reached.
+
+    An e-mail still waiting is replaced by the new one, so edits within the delay reach each
+    invitee as one update, showing the meeting as it is when it is sent."""
     # E-mails about the meeting still waiting in the outbox are taken back: the new version
     # replaces them. One a worker is sending now stays, and counts as received.
     waiting = meeting.invitations.filter(email__status=OutgoingEmail.Status.QUEUED)
@@ -161,4 +184,4 @@ def _send_to_invitees(meeting: Meeting, kind: str) -> None:
     )
     if meeting.is_cancelled:
         owed = owed.filter(Q(sent_at__isnull=False) | Q(email__isnull=False))
-    write_meeting_emails(meeting=meeting, invitations=owed)
+    write_meeting_emails(meeting=meeting, invitations=owed, delay=delay)

@@ -17,6 +17,12 @@ def bilingual(english: str, persian: str) -> str:
 
 
 @register.filter
+def webcal(url: str) -> str:
+    """{{ feed_url|webcal }}: a feed's address with the scheme calendar apps subscribe with."""
+    return "webcal://" + url.split("://", 1)[-1]
+
+
+@register.filter
 def isodatetime(value):
     """{{ "2026-12-01T10:00:00+03:30"|isodatetime|localdatetime }}: a stored ISO time, read back."""
     return parse_datetime(value) if isinstance(value, str) else value

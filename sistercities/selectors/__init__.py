@@ -2,7 +2,7 @@ from django.db.models import F, QuerySet
 
 from diplomacy_portal import fragments
 
-from ..models import ContactLog, SisterCity
+from ..models import Agreement, ContactLog, SisterCity
 
 
 def public_cities() -> QuerySet[SisterCity]:
@@ -16,6 +16,26 @@ def recent_contacts(*, city: SisterCity, limit: int = 10) -> list[ContactLog]:
         ContactLog.objects.filter(city=city)
         .only("date", "kind", "note")
         .order_by("-date", "-created_at")[:limit]
+    )
+
+
+def public_agreements(*, city: SisterCity) -> list[Agreement]:
+    """The city's agreements marked public, with their status today, the latest signed first."""
+    return list(
+        Agreement.objects.filter(city=city, is_public=True)
+        .with_state()
+        .only(
+            "title_en",
+            "title_fa",
+            "kind",
+            "signed_on",
+            "valid_until",
+            "status",
+            "is_public",
+            "document",
+            "document_public",
+            "public_id",
+        )
     )
 
 

@@ -7,11 +7,13 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from .. import dashboards
-from ..models import ContactLog, SisterCity
+from ..models import Agreement, ContactLog, SisterCity
 from ..tables import Table
 from .activity import cached, fading_days, home_marker, month_starts, monthly_activity
+from .dashboard import AGREEMENT_VALUES
 from .health import (
     health_rows,
     held_meetings,
@@ -61,6 +63,13 @@ def _build_city(city: SisterCity, today, with_names: bool) -> dict:
         ),
         "engaged": dashboards.engaged_by_field_table(engaged_by_field(city)),
         "timeline": dashboards.timeline_table(timeline(city, today)),
+        "agreements": dashboards.agreements_table(
+            city_agreements(city, today),
+            slug="agreements",
+            title=_("Agreements"),
+            today=today,
+            with_city=False,
+        ),
     }
     if with_names:
         tables["diplomats"] = dashboards.engaged_diplomats_table(*engaged_diplomats(city))
@@ -95,6 +104,16 @@ def city_initiatives(city, *, limit: int | None = PAGE_ROWS) -> tuple[list[dict]
         .order_by("status", "title_en", "pk")
         .values("slug", "title_en", "title_fa", "field", "status", "starts_on", "members"),
         limit,
+    )
+
+
+def city_agreements(city, today: datetime.date) -> list[dict]:
+    """Every agreement with the city, in force or not, the latest signed first (one query)."""
+    return list(
+        Agreement.objects.filter(city=city)
+        .with_state(today)
+        .order_by(F("signed_on").desc(nulls_last=True), "title_en", "pk")
+        .values(*AGREEMENT_VALUES)
     )
 
 

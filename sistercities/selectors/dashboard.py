@@ -4,14 +4,16 @@ cached for DASHBOARD_CACHE_SECONDS per language and filter."""
 
 import datetime
 
+from django.conf import settings
 from django.db.models import Aggregate, Count, F, FloatField, Func, Q
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from diplomacy_portal.l10n import is_persian
+from diplomacy_portal.l10n import digits, is_persian
 
 from .. import dashboards
-from ..models import CooperationField, SisterCity
+from ..models import Agreement, CooperationField, SisterCity
 from .activity import cached, fading_days, home_marker, month_starts, monthly_activity
 from .health import health_rows
 
@@ -147,6 +149,30 @@ def fields_per_city() -> list[dict]:
     )
 
 
+AGREEMENT_VALUES = [
+    "title_en",
+    "title_fa",
+    "kind",
+    "signed_on",
+    "valid_until",
+    "state",
+    "city__slug",
+    "city__name_en",
+    "city__name_fa",
+]
+
+
+def expiring_agreements(today: datetime.date) -> list[dict]:
+    """Every agreement expiring within AGREEMENT_RENEWAL_NOTICE_DAYS, the soonest first (one
+    query): AGREEMENT_VALUES of each."""
+    return list(
+        Agreement.objects.with_state(today)
+        .filter(state=Agreement.Status.EXPIRING)
+        .order_by("valid_until", "title_en", "pk")
+        .values(*AGREEMENT_VALUES)
+    )
+
+
 def overview_key(*, status: str = "", fading_only: bool = False, sort: str = DEFAULT_SORT) -> str:
     """What the cache keeps /dashboard/'s figures under: per day, language and filter."""
     today = timezone.localdate()
@@ -170,6 +196,13 @@ def _build_overview(today, status, fading_only, sort) -> dict:
     # A chart of two hundred stacked bars says nothing; the page shows the busiest cities.
     busiest = fields.first(BUSIEST_CITIES_SHOWN)
     health = city_health(every_city, status=status, fading_only=fading_only, sort=sort)
+    days = settings.AGREEMENT_RENEWAL_NOTICE_DAYS
+    agreements = dashboards.agreements_table(
+        expiring_agreements(today),
+        slug="agreements",
+        title=_("Agreements expiring within %(days)s days") % {"days": digits(days)},
+        today=today,
+    )
     return {
         "figures": figures,
         "tables": {
@@ -178,6 +211,7 @@ def _build_overview(today, status, fading_only, sort) -> dict:
             "activity": activity,
             "fields": fields,
             "funnel": funnel,
+            "agreements": agreements,
         },
         "charts": {
             "activity": dashboards.activity_chart(activity),

@@ -221,8 +221,8 @@ def test_my_profile_reads_the_application_with_its_history_in_two_queries(
     changes = list(application.history.all())
     client.force_login(application.user)
 
-    # The user, their roles, the unread count; the application; its history.
-    with django_assert_num_queries(5):
+    # The user (their roles kept in Redis), the unread count; the application; its history.
+    with django_assert_num_queries(4):
         html = client.get("/me/profile/").content.decode()
 
     shown = re.findall(r'<time datetime="([^"]+)"', html)
@@ -298,9 +298,9 @@ def test_every_page_of_the_inbox_makes_the_same_few_queries(
     client, crowded_inbox, page, django_assert_num_queries
 ):
     client.get("/inbox/")  # every text rendered and kept once
-    # The user, their roles, whether they applied (the menu); the notices' count, the page of
-    # them; the unread count.
-    with django_assert_num_queries(6):
+    # The user (their roles kept in Redis), whether they applied (the menu); the notices'
+    # count, the page of them; the unread count.
+    with django_assert_num_queries(5):
         client.get("/inbox/", {"page": page})
 
 

@@ -1,5 +1,5 @@
 """Each dashboard page runs the same number of queries with 3 cities as with 150 and thousands
-of related rows."""
+of related rows (agreements among them)."""
 
 import datetime
 import random
@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from citizens.models import User
 from initiatives.models import Initiative, Invitation, Meeting, Membership
-from sistercities.models import ContactLog, SisterCity
+from sistercities.models import Agreement, ContactLog, SisterCity
 from tests.factories import SisterCityFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +22,8 @@ PAGES = [
     "/dashboard/cities/city-0/",
     "/dashboard/tables/cities.csv",
     "/dashboard/cities/city-0/tables/held.xlsx",
+    "/dashboard/tables/agreements.csv",
+    "/dashboard/cities/city-0/tables/agreements.xlsx",
 ]
 
 
@@ -94,6 +96,18 @@ def _populate(cities: int, per_city: int) -> None:
         )
         for city in made
         for _ in range(per_city)
+    )
+    # Agreements ending from a year ago to a year ahead: some expiring, some expired.
+    Agreement.objects.bulk_create(
+        Agreement(
+            city=city,
+            title_en=f"A {n}",
+            title_fa=f"ت {n}",
+            kind="protocol",
+            valid_until=timezone.localdate() + datetime.timedelta(days=random.randint(-365, 365)),
+        )
+        for city in made
+        for n in range(per_city)
     )
 
 

@@ -101,12 +101,17 @@ EXCLUDED = {
     "initiatives:meeting-invitees-csv": "a CSV download, not a page",
     "sistercities:dashboard-export": "a CSV or XLSX download of a dashboard table, not a page",
     "sistercities:dashboard-city-export": "a CSV or XLSX download of a city's table, not a page",
+    "sistercities:agreement-document": "a file download (an agreement's PDF), not a page",
     "initiatives:calendar-feed": "an iCalendar feed for calendar apps, not a page",
+    "initiatives:initiative-meetings-feed": "a public iCalendar feed for calendar apps, not a page",
+    "sistercities:city-meetings-feed": "a public iCalendar feed for calendar apps, not a page",
     "initiatives:calendar-feed-reset": "POST only: makes a new feed address, then redirects",
     "admin:initiatives_meeting_add": "meetings are scheduled on the portal, whose services send "
     "the calendar invitations; the admin only shows them (403)",
     "admin:initiatives_invitation_add": "invitations are sent from the meeting's page; the admin "
     "only shows them (403)",
+    "admin:initiatives_calendarreply_add": "answers are read from the calendar reply mailbox, "
+    "never typed (403)",
     "admin/(?P<url>.*)$": "the admin's catch-all: adds a slash or answers 404",
 }
 

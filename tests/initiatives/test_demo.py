@@ -3,7 +3,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from citizens.models import User
-from initiatives.models import Initiative, Invitation, Meeting, Membership
+from initiatives.models import CalendarReply, Initiative, Invitation, Meeting, Membership
 
 
 @pytest.mark.django_db
@@ -16,7 +16,7 @@ def test_the_demo_has_initiatives_of_the_demo_coordinator_and_loading_it_twice_c
     def snapshot():
         return [
             list(model.objects.values().order_by("pk"))
-            for model in (Initiative, Membership, Meeting, Invitation)
+            for model in (Initiative, Membership, Meeting, Invitation, CalendarReply)
         ]
 
     before = snapshot()
@@ -32,6 +32,20 @@ def test_the_demo_has_initiatives_of_the_demo_coordinator_and_loading_it_twice_c
     assert to_come.count() == 2
     assert to_come.filter(state="sent").count() == 1  # one still to answer
     assert not Initiative.objects.filter(cities=None).exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_an_answer_from_a_calendar_program_and_one_that_changed_nothing(settings):
+    settings.DEBUG = True
+    call_command("load_demo")
+
+    replies = dict(CalendarReply.objects.values_list("outcome", "sender"))
+    assert replies == {
+        CalendarReply.Outcome.APPLIED: "diplomat@example.org",
+        CalendarReply.Outcome.FORGED: "someone@example.net",
+    }
+    answered = Invitation.objects.get(calendar_replies__outcome=CalendarReply.Outcome.APPLIED)
+    assert answered.state == Invitation.State.ACCEPTED
 
 
 @pytest.mark.django_db

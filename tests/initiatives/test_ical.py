@@ -91,7 +91,7 @@ def test_the_uid_stays_and_the_sequence_grows_when_the_meeting_moves(invited):
     assert after.events[0]["DTSTART"].dt.hour == 11
 
 
-def test_changing_only_the_agenda_sends_no_update(invited):
+def test_changing_only_the_agenda_sends_an_update_with_a_higher_sequence(invited):
     meeting = invited.meeting
 
     meetings.update_meeting(
@@ -101,7 +101,7 @@ def test_changing_only_the_agenda_sends_no_update(invited):
     )
 
     meeting.refresh_from_db()
-    assert meeting.sequence == 0
+    assert meeting.sequence == 1
 
 
 def test_cancelling_sends_method_cancel_with_a_higher_sequence(invited):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from citizens.models import ApplicationStatusChange, DiplomatApplication, User
 from diplomacy_portal.management.commands.load_demo import DEMO_TOTP_SECRET
 from initiatives.models import Invitation, Meeting
-from sistercities.models import ContactLog, SisterCity
+from sistercities.models import Agreement, ContactLog, SisterCity
 from sistercities.selectors.health import health_rows
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,6 +27,7 @@ def test_loading_the_demo_twice_changes_nothing(settings):
     contacts = list(ContactLog.objects.values().order_by("pk"))
     meetings = list(Meeting.objects.values().order_by("pk"))
     invitations = list(Invitation.objects.values().order_by("pk"))
+    agreements = list(Agreement.objects.values().order_by("pk"))
 
     call_command("load_demo")
 
@@ -35,6 +36,7 @@ def test_loading_the_demo_twice_changes_nothing(settings):
     assert list(ContactLog.objects.values().order_by("pk")) == contacts
     assert list(Meeting.objects.values().order_by("pk")) == meetings
     assert list(Invitation.objects.values().order_by("pk")) == invitations
+    assert list(Agreement.objects.values().order_by("pk")) == agreements
 
 
 @pytest.mark.django_db
@@ -53,6 +55,23 @@ def test_the_demo_has_a_year_of_activity_and_some_fading_cities(settings):
     assert marked == {slug for slug, level in health.items() if level == "fading"}
     held = Meeting.objects.filter(city__isnull=False, starts_at__lt=timezone.now())
     assert held.dates("starts_at", "month").count() >= 10
+
+
+@pytest.mark.django_db
+def test_the_demo_has_agreements_in_every_state_and_one_public_document(settings, client):
+    settings.DEBUG = True
+    settings.AGREEMENT_RENEWAL_NOTICE_DAYS = 90
+    call_command("load_demo")
+
+    states = set(Agreement.objects.with_state().values_list("state", flat=True))
+    assert states == {"in_force", "expiring", "expired", "superseded"}
+    # Every bundled relation has its sister-city agreement, public, open-ended.
+    assert Agreement.objects.filter(kind="sister_city", is_public=True).count() == 16
+    expiring = Agreement.objects.with_state().get(state="expiring")
+    assert expiring.downloadable_by_anyone
+    download = client.get(expiring.get_document_url())
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF-")
 
 
 @pytest.mark.django_db

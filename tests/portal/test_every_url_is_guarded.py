@@ -22,6 +22,7 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -29,11 +30,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from citizens.auth import has_totp
 from citizens.models import Notification, OutgoingEmail
 from citizens.roles import CITY_OFFICIALS, MUNICIPAL_STAFF
-from initiatives.models import Membership
+from initiatives.models import CalendarReply, Membership
 from initiatives.services import feeds
 from initiatives.tokens import rsvp_token
-from sistercities.models import ContactLog
-from tests.factories import SisterCityFactory, UserFactory, application_in, reviewer
+from sistercities.models import Agreement, ContactLog
+from tests.factories import SisterCityFactory, UserFactory, application_in, pdf_bytes, reviewer
 from tests.helpers import complete_second_factor
 from tests.initiatives.factories import (
     InitiativeFactory,
@@ -156,6 +157,25 @@ PORTAL = {
         get("/cities/{city}/", *everyone(200)),
         get("/cities/no-such-city/", *everyone(404)),
     ],
+    # An agreement's document: a public one for anyone (role holders set up their second factor
+    # first, as on every page but the public ones), the others for the municipal staff and the
+    # city officials.
+    "agreements/<uuid:public_id>/document/": [
+        get(
+            "/agreements/{private_agreement}/document/",
+            *guarded(L, L, 404, 404, 404, 404, 200, 200, 404, 200),
+        ),
+        get("/agreements/{public_agreement}/document/", *guarded(*(200,) * 10)),
+        get(
+            "/agreements/00000000-0000-0000-0000-000000000000/document/",
+            *guarded(*(404,) * 10),
+        ),
+    ],
+    # The public calendar feeds: anyone, without signing in (calendar apps cannot).
+    "cities/<city:slug>/meetings.ics": [
+        get("/cities/{city}/meetings.ics", *everyone(200)),
+        get("/cities/no-such-city/meetings.ics", *everyone(404)),
+    ],
     # The dashboards: city officials and the municipal staff (superusers too), nobody else.
     "dashboard/": [get("/dashboard/", *dashboards(200))],
     "dashboard/tables/<slug:table>.<str:file_format>": [
@@ -216,6 +236,10 @@ PORTAL = {
     "initiatives/<slug:slug>/": [
         get("/initiatives/{initiative}/", *guarded(*(200,) * 10)),
         get("/initiatives/no-such-thing/", *guarded(*(404,) * 10)),
+    ],
+    "initiatives/<slug:slug>/meetings.ics": [
+        get("/initiatives/{initiative}/meetings.ics", *everyone(200)),
+        get("/initiatives/no-such-thing/meetings.ics", *everyone(404)),
     ],
     # Anyone signed in may ask (the answer explains who may join) or leave.
     "initiatives/<slug:slug>/join/": [
@@ -542,6 +566,15 @@ ADMIN_SITE = {
         history=VIEW,
     ),
     **admin_model(
+        "sistercities/agreement",
+        "agreement_pk",
+        changelist=VIEW,
+        add=VIEW,
+        change=VIEW,
+        delete=ONLY_SUPERUSER,
+        history=VIEW,
+    ),
+    **admin_model(
         "sistercities/contactlog",
         "contact",
         changelist=VIEW,
@@ -574,6 +607,16 @@ ADMIN_SITE = {
     **admin_model(
         "initiatives/invitation",
         "invitation",
+        changelist=(403, 200, 200, 200),
+        add=NEVER,
+        change=(403, 200, 200, 200),
+        delete=NEVER,
+        history=(ADMIN, 200, 200, 200),
+    ),
+    # Answers read from the calendar reply mailbox: the coordinator's are to their meeting.
+    **admin_model(
+        "initiatives/calendarreply",
+        "calendar_reply",
         changelist=(403, 200, 200, 200),
         add=NEVER,
         change=(403, 200, 200, 200),
@@ -660,6 +703,13 @@ def _build_world():
         initiative=None, city=city, organiser=other_initiative.coordinator
     )
     invited = invitation(meeting, users["diplomat"])
+    agreements = {}
+    for published in (False, True):
+        agreements[published] = Agreement.objects.create(
+            city=city, title_en="Protocol", title_fa="پروتکل", kind="protocol", is_public=True
+        )
+        agreements[published].document_public = published
+        agreements[published].document.save("signed.pdf", ContentFile(pdf_bytes()))
     unverified_address = EmailAddress.objects.get(user=users["unverified"])
     # Signing in changes last_login, on which a password reset token depends: sessions first.
     sessions = _sessions(users)
@@ -669,6 +719,9 @@ def _build_world():
         "city_pk": city.pk,
         "city_type": ContentType.objects.get_for_model(city).pk,
         "contact": ContactLog.objects.create(city=city, date="2025-01-01", note="Call").pk,
+        "agreement_pk": agreements[False].pk,
+        "private_agreement": agreements[False].public_id,
+        "public_agreement": agreements[True].public_id,
         "application": application.pk,
         "documents": application.public_id,
         "status_change": application.history.first().pk,
@@ -689,6 +742,12 @@ def _build_world():
         "city_meeting": city_meeting.pk,
         "other_city_meeting": other_city_meeting.pk,
         "invitation": invited.pk,
+        "calendar_reply": CalendarReply.objects.create(
+            message_id="<reply@calendar.example>",
+            outcome=CalendarReply.Outcome.APPLIED,
+            invitation=invited,
+            raw="BEGIN:VCALENDAR",
+        ).pk,
         "token": rsvp_token(invited),
         "feed": feeds.reset_calendar_feed(user=users["diplomat"]).token,
         "confirmation_key": EmailConfirmationHMAC(unverified_address).key,

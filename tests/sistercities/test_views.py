@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from sistercities.models import ContactLog, CooperationField, SisterCity
+from sistercities.models import Agreement, ContactLog, CooperationField, SisterCity
 from sistercities.selectors import cities_changed
 from tests.factories import SisterCityFactory, UserFactory
 from tests.reliability.caches import production_caches
@@ -242,11 +242,17 @@ def test_a_city_profile_lists_recent_contacts_newest_first_with_local_dates(clie
     assert "دیدار" in persian and "نامه" in persian
 
 
-def test_a_city_profile_does_as_many_queries_for_30_contacts_as_for_2(client, settings):
+def test_a_city_profile_does_as_many_queries_for_30_contacts_and_agreements_as_for_2(
+    client, settings
+):
     settings.PUBLIC_PAGES_CACHE_SECONDS = 0  # rendered each time
     city = florence()
     ContactLog.objects.bulk_create(
         ContactLog(city=city, date=datetime.date(2026, 8, 1), kind="call") for _ in range(2)
+    )
+    Agreement.objects.bulk_create(
+        Agreement(city=city, title_en=f"A{n}", title_fa="ت", kind="protocol", is_public=True)
+        for n in range(2)
     )
     with CaptureQueriesContext(connection) as few:
         page(client, "/cities/florence/")
@@ -254,8 +260,22 @@ def test_a_city_profile_does_as_many_queries_for_30_contacts_as_for_2(client, se
     ContactLog.objects.bulk_create(
         ContactLog(city=city, date=datetime.date(2026, 8, 2), kind="visit") for _ in range(28)
     )
+    Agreement.objects.bulk_create(
+        Agreement(
+            city=city,
+            title_en=f"B{n}",
+            title_fa="ت",
+            kind="memorandum",
+            is_public=True,
+            document=f"agreements/{n}.pdf",
+            document_public=True,
+        )
+        for n in range(28)
+    )
     with CaptureQueriesContext(connection) as many:
-        page(client, "/cities/florence/")
+        html = page(client, "/cities/florence/")
+
+    assert html.count("agreement-badge") == 30
 
     assert len(many) == len(few)
 

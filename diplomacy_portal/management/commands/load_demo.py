@@ -12,11 +12,11 @@ from django.utils import timezone
 from citizens.demo import load_demo_applications
 from citizens.models import User
 from citizens.roles import CITY_OFFICIALS, INITIATIVE_COORDINATORS, MUNICIPAL_STAFF
-from initiatives.demo import load_demo_initiatives
-from sistercities.demo import load_demo_activity, mark_demo_fading
+from initiatives.demo import load_demo_calendar_replies, load_demo_initiatives
+from sistercities.demo import load_demo_activity, load_demo_agreements, mark_demo_fading
 from sistercities.models import ContactLog, SisterCity
 from sistercities.models import CooperationField as F
-from sistercities.services import import_sister_cities
+from sistercities.services import import_agreements, import_sister_cities
 
 DEMO_PASSWORD = "isfahan-demo"
 # Staff, officials and coordinators need two-factor authentication; the demo's share this key
@@ -203,6 +203,7 @@ class Command(BaseCommand):
                 "for development set DEBUG=true, or pass --allow-production to load them anyway."
             )
         import_sister_cities()
+        import_agreements()
         for slug, (status, fields) in DEMO_CITY_PROFILES.items():
             SisterCity.objects.filter(slug=slug).update(status=status, cooperation_fields=fields)
         for slug, (english, persian) in DEMO_CITY_DESCRIPTIONS.items():
@@ -215,7 +216,9 @@ class Command(BaseCommand):
         self._demo_contacts(logged_by=staff)
         load_demo_applications(reviewer=staff)
         load_demo_initiatives()
+        load_demo_calendar_replies()
         load_demo_activity(logged_by=staff)
+        load_demo_agreements()
         mark_demo_fading()
         self.stdout.write(f"Demo accounts (password for each: {DEMO_PASSWORD}):")
         for who, email, *_ in DEMO_USERS:
