@@ -3,32 +3,20 @@
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Model
 
 from .models import ApplicationStatusChange, DiplomatApplication, Notification, User
 
 
 @dataclass
-class MyPage:
+class MyApplication:
     application: DiplomatApplication | None
     history: list[ApplicationStatusChange] = field(default_factory=list)
-    # The person's calendar feed (initiatives' CalendarFeed), read along with them.
-    calendar_feed: Model | None = None
 
 
-def my_page(user: User) -> MyPage:
-    """What /me/ shows of `user`: the application with its history, oldest first, and the
-    calendar address (one query, and one for the history if there is an application)."""
-    mine = (
-        User.objects.filter(pk=user.pk)
-        .select_related("application", "calendar_feed")
-        .only("pk", "application__status", "calendar_feed__token")
-        .get()
-    )
-    page = MyPage(
-        application=getattr(mine, "application", None),
-        calendar_feed=getattr(mine, "calendar_feed", None),
-    )
+def my_application(user: User) -> MyApplication:
+    """What /me/profile/ shows of `user`: the application with its history, oldest first (one
+    query, and one for the history if there is an application)."""
+    page = MyApplication(application=DiplomatApplication.objects.filter(user=user).first())
     if page.application is not None:
         page.history = list(page.application.history.all())  # oldest first (Meta.ordering)
     return page

@@ -6,7 +6,7 @@ app_name = "citizens"
 
 urlpatterns = [
     path("apply/", views.application_form, name="application-form"),
-    path("me/", views.me, name="me"),
+    path("me/profile/", views.profile, name="profile"),
     path("me/withdraw/", views.withdraw, name="application-withdraw"),
     path("me/export/", views.data_export, name="data-export"),
     path("me/delete/", views.account_delete, name="account-delete"),

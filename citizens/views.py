@@ -47,7 +47,7 @@ def application_form(request):
             _("Your application is %(status)s.")
             % {"status": application.get_status_display().lower()},
         )
-        return redirect("citizens:me")
+        return redirect("me")
     # What is stored now; validating the form below puts the new uploads on the instance.
     on_file = [name for name in DOCUMENTS if application.pk and getattr(application, name)]
     submitting = "submit" in request.POST
@@ -64,14 +64,14 @@ def application_form(request):
                     applications.submit_application(application=saved, actor=request.user)
         except ApplicationError as error:
             messages.error(request, str(error))
-            return redirect("citizens:me")
+            return redirect("me")
         messages.success(
             request,
             _("Your application was submitted. We will let you know of the decision.")
             if submitting
             else _("Your draft was saved. You can finish it later."),
         )
-        return redirect("citizens:me")
+        return redirect("me")
     return render(
         request,
         "citizens/application_form.html",
@@ -86,12 +86,18 @@ def application_form(request):
 
 
 @login_required
-def me(request):
+def profile(request):
+    return profile_page(request, title=_("My profile and application"))
+
+
+def profile_page(request, *, title: str):
+    """The profile form, the application with its history and the person's data; /me/ too for
+    whoever is not a citizen diplomat yet (initiatives.views.my_page)."""
     profile = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and profile.is_valid():
         user = profile.save()
         messages.success(request, _("Your profile was saved."))
-        response = redirect("citizens:me")
+        response = redirect(request.path)
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
             user.preferred_language,
@@ -101,14 +107,14 @@ def me(request):
             httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
         )
         return response
-    mine = selectors.my_page(request.user)
+    mine = selectors.my_application(request.user)
     context = {
+        "title": title,
         "application": mine.application,
         "history": mine.history,
-        "calendar_feed": mine.calendar_feed,
         "profile": profile,
     }
-    return render(request, "citizens/me.html", context)
+    return render(request, "citizens/profile.html", context)
 
 
 @require_POST
@@ -121,7 +127,7 @@ def withdraw(request):
         messages.error(request, str(error))
     else:
         messages.success(request, _("Your application was withdrawn."))
-    return redirect("citizens:me")
+    return redirect("me")
 
 
 @never_cache

@@ -1,9 +1,12 @@
-"""Where the navigation bar (templates/_navigation.html) places the reader, and whether it
-links to the dashboards and the coordinator's desk; the rest it shows comes from the request
-and the reader themselves."""
+"""Where the navigation bar (templates/_navigation.html) places the reader, and the starting
+points it offers them by their role (the dashboards, the coordinator's desk); the rest it shows
+comes from the request and the reader themselves. It is rendered for each request, never cached:
+every link here is the reader's own."""
 
+from citizens.auth import has_application
 from citizens.roles import is_privileged
-from initiatives.access import may_schedule
+from initiatives.access import is_coordinator, may_schedule
+from initiatives.selectors import coordinated_by
 
 # The navigation's links, by the URL name of the page each leads to.
 LINKS = {
@@ -11,7 +14,8 @@ LINKS = {
     "cities": "sistercities:city-list",
     "initiatives": "initiatives:initiative-list",
     "apply": "citizens:application-form",
-    "me": "citizens:me",
+    "me": "me",
+    "profile": "citizens:profile",
     "inbox": "citizens:inbox",
     "dashboard": "sistercities:dashboard",
     "desk": "initiatives:desk",
@@ -27,9 +31,30 @@ def may_see_dashboard(user) -> bool:
     )
 
 
+def may_apply(user) -> bool:
+    """Whether `user` may become a citizen diplomat by applying: not one already, and not
+    someone who acts for the city (staff, officials, coordinators)."""
+    return not user.is_diplomat and not is_privileged(user)
+
+
+def starting_points(user) -> dict:
+    """The reader's own links: Apply, or My application, or My page (a diplomat's home), and
+    the initiatives a coordinator runs (a query each, only for whom they concern)."""
+    if user is None or not user.is_authenticated:
+        return {"apply": False, "application": False, "my_page": False, "coordinated": []}
+    applied = not user.is_diplomat and has_application(user)
+    return {
+        "apply": not applied and may_apply(user),
+        "application": applied,
+        "my_page": user.is_diplomat,
+        "coordinated": coordinated_by(user) if is_coordinator(user) else [],
+    }
+
+
 def place(request, user) -> dict:
-    """The link of the page being read (`current`), the part of the site it is in (`section`)
-    and whether `user` may see the dashboards. Outside a request: nowhere in particular."""
+    """The link of the page being read (`current`), the part of the site it is in (`section`),
+    whether `user` may see the dashboards, and their starting points. Outside a request:
+    nowhere in particular."""
     match = request.resolver_match if request is not None else None
     if match is None:
         current = section = ""
@@ -43,4 +68,5 @@ def place(request, user) -> dict:
         "dashboard": user is not None and may_see_dashboard(user),
         # The coordinator's desk: coordinators and the municipal staff.
         "desk": user is not None and may_schedule(user),
+        **starting_points(user),
     }

@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from initiatives.views import my_page
+
 from . import views
 
 admin.site.site_header = _("Citizen Diplomat Portal administration")
@@ -19,6 +21,9 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("", include("sistercities.urls")),
+    # A person's own page joins their application (citizens) and what they take part in
+    # (initiatives), so it is named here, like home, for every app to link to.
+    path("me/", my_page, name="me"),
     path("", include("citizens.urls")),
     path("", include("initiatives.urls")),
     path("", include("proposals.urls")),

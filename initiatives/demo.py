@@ -38,7 +38,31 @@ DEMO_INITIATIVES = {
         "Demo: proposed exchange on cycling lanes and river restoration.",
         "نمونه: پیشنهاد تبادل تجربه دربارهٔ مسیرهای دوچرخه و احیای رودخانه.",
     ),
+    # Two the demo diplomat has not joined, matching their application (technology and
+    # economic; Russian, spoken in Samarkand): their page suggests them. With cities already
+    # active in the demo, so that each city's health stays as sistercities/demo.py makes it.
+    "xi-an-smart-city": (
+        "Smart city exchange with Xi'an",
+        "تبادل تجربهٔ شهر هوشمند با شیان",
+        "technology",
+        Initiative.Status.ACTIVE,
+        ["xi-an"],
+        "Demo: the two cities' municipal IT teams compare open data and digital services.",
+        "نمونه: تیم‌های فناوری اطلاعات دو شهرداری دادهٔ باز و خدمات الکترونیک را مقایسه می‌کنند.",
+    ),
+    "samarkand-trade-week": (
+        "Isfahan trade week in Samarkand",
+        "هفتهٔ تجاری اصفهان در سمرقند",
+        "economic",
+        Initiative.Status.PROPOSED,
+        ["samarkand"],
+        "Demo: a proposed week for Isfahan's makers and traders in Samarkand's bazaars.",
+        "نمونه: پیشنهاد یک هفته حضور تولیدکنندگان و بازرگانان اصفهان در بازارهای سمرقند.",
+    ),
 }
+
+# The demo diplomat is a member of every active initiative but these, which their page suggests.
+SUGGESTED = {"xi-an-smart-city", "samarkand-trade-week"}
 
 # (initiative slug, title, kind, days ahead, hour in Tehran, place)
 DEMO_MEETINGS = [
@@ -101,7 +125,7 @@ def load_demo_initiatives() -> None:
         )
         if created:
             initiative.cities.set(initiative.cities.model.objects.filter(slug__in=cities))
-        if status == Initiative.Status.ACTIVE:
+        if status == Initiative.Status.ACTIVE and slug not in SUGGESTED:
             Membership.objects.get_or_create(
                 initiative=initiative, user=diplomat, defaults={"state": "accepted"}
             )

@@ -1,13 +1,17 @@
 """Read queries shared by the pages."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from citizens.models import Notification, User
+
 from .access import manageable_initiatives, manageable_meetings
-from .models import Initiative, Invitation, Meeting, MemberMessage, Membership
+from .models import CalendarFeed, Initiative, Invitation, Meeting, MemberMessage, Membership
+from .suggestions import Suggestion, suggested_initiatives
 
 # What the desk shows of each list at most; the rest is a click away (the initiative's members,
 # the meeting's page).
@@ -175,3 +179,64 @@ def sent_messages(*, initiative: Initiative | None = None, meeting: Meeting | No
     else:
         sent = sent.filter(initiative=initiative)
     return sent.order_by("-sent_at", "-pk")
+
+
+UPCOMING_ON_MY_PAGE = 10
+NOTICES_ON_MY_PAGE = 5
+
+
+@dataclass
+class MyPage:
+    """What a citizen diplomat's home (/me/) shows."""
+
+    invitations: list[Invitation]
+    memberships: list[Membership]
+    notices: list[Notification]
+    suggestions: list[Suggestion]
+    calendar_feed: CalendarFeed | None
+
+
+def my_page(user: User) -> MyPage:
+    """The meetings to come that `user` is invited to with their answer, the initiatives they
+    belong to or asked to join, a few unread notices, initiatives to suggest and the calendar
+    address: a constant number of queries, however many there are of each."""
+    invitations = (
+        Invitation.objects.filter(
+            invitee=user,
+            meeting__ends_at__gte=timezone.now(),
+            meeting__status=Meeting.Status.SCHEDULED,
+        )
+        .select_related("meeting__initiative", "meeting__city")
+        .order_by("meeting__starts_at", "pk")[:UPCOMING_ON_MY_PAGE]
+    )
+    memberships = (
+        Membership.objects.filter(
+            user=user, state__in=[Membership.State.ACCEPTED, Membership.State.REQUESTED]
+        )
+        .select_related("initiative")
+        .order_by("state", "initiative__title_en", "pk")
+    )
+    notices = Notification.objects.filter(recipient=user, read_at__isnull=True).only(
+        "kind", "context", "url", "created_at", "read_at"
+    )[:NOTICES_ON_MY_PAGE]
+    return MyPage(
+        invitations=list(invitations),
+        memberships=list(memberships),
+        notices=list(notices),
+        suggestions=suggested_initiatives(user),
+        calendar_feed=CalendarFeed.objects.filter(user=user).first(),
+    )
+
+
+COORDINATED_IN_MENU = 8
+
+
+def coordinated_by(user: User) -> list[Initiative]:
+    """The initiatives `user` coordinates that are not completed, by title (the menu's first
+    few)."""
+    return list(
+        Initiative.objects.filter(coordinator=user)
+        .exclude(status=Initiative.Status.COMPLETED)
+        .only("slug", "title_en", "title_fa")
+        .order_by("title_en", "pk")[:COORDINATED_IN_MENU]
+    )

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from citizens.services import notifications
+from citizens.views import profile_page
 from diplomacy_portal import fragments, l10n
 from diplomacy_portal.exports import csv_text
 from diplomacy_portal.forms import error_summary
@@ -189,6 +191,9 @@ def initiative_join(request, slug):
         messages.error(request, str(error))
     else:
         messages.success(request, _("Your request was sent to the coordinator."))
+    # Asked from the suggestions on /me/: back there.
+    if request.POST.get("next") == reverse("me"):
+        return redirect("me")
     return redirect(initiative)
 
 
@@ -391,6 +396,9 @@ def meeting_rsvp(request, pk):
     if invitation is None:
         raise Http404
     _answer(request, invitation)
+    # Answered from /me/: back there, to the rest of the person's meetings.
+    if request.POST.get("next") == reverse("me"):
+        return redirect("me")
     return redirect(meeting)
 
 
@@ -445,4 +453,20 @@ def calendar_feed_reset(request):
         raise PermissionDenied
     feeds.reset_calendar_feed(user=request.user)
     messages.success(request, _("Your calendar link is ready. Any earlier link no longer works."))
-    return redirect("citizens:me")
+    return redirect("me")
+
+
+@login_required
+def my_page(request):
+    """A citizen diplomat's home; everyone else (and the profile form sent here, its address
+    before /me/profile/) gets the page of their application and profile."""
+    if request.method == "POST" or not request.user.is_diplomat:
+        return profile_page(request, title=_("My page"))
+    mine = selectors.my_page(request.user)
+    notifications.show_in_inbox(mine.notices)
+    context = {
+        "mine": mine,
+        "answers": ANSWER_LABELS,
+        "newly_approved": not mine.memberships,
+    }
+    return render(request, "initiatives/my_page.html", context)

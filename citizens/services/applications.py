@@ -204,7 +204,7 @@ def decide_application(
         recipients=[applicant],
         kind=DECISION_NOTIFICATIONS[application.status],
         context={"note": note.strip()},
-        url=reverse("citizens:me"),
+        url=reverse("me"),
     )
     return application
 

@@ -5,7 +5,6 @@ import pytest
 from citizens.models import Notification
 from citizens.services import applications as services
 from diplomacy_portal.templatetags.portal import isoformat
-from initiatives.models import CalendarFeed
 from tests.factories import UserFactory, application_in, reviewer
 from tests.reliability.caches import production_caches
 
@@ -215,24 +214,21 @@ def test_the_inbox_does_without_redis(client, settings):
 
 
 @pytest.mark.django_db
-def test_my_page_reads_the_application_with_its_history_and_calendar_address_in_two_queries(
+def test_my_profile_reads_the_application_with_its_history_in_two_queries(
     client, django_assert_num_queries
 ):
     application = application_in("approved")
-    feed = CalendarFeed.objects.create(user=application.user, token="t" * 40)
     changes = list(application.history.all())
     client.force_login(application.user)
 
-    # The user, the unread count; the application with the calendar address; its history (the
-    # roles were kept in Redis at sign-in: citizens.backends).
+    # The user (their roles kept in Redis), the unread count; the application; its history.
     with django_assert_num_queries(4):
-        html = client.get("/me/").content.decode()
+        html = client.get("/me/profile/").content.decode()
 
     shown = re.findall(r'<time datetime="([^"]+)"', html)
     assert shown == [isoformat(change.created_at) for change in changes]
     assert html.index("Draft → Submitted") < html.index("Submitted → Approved")
-    assert f'value="http://testserver/calendar/{feed.token}.ics"' in html
-    assert "Make a new address" in html
+    assert 'href="/me/export/"' in html and 'href="/me/delete/"' in html
 
 
 @pytest.mark.django_db
@@ -302,9 +298,9 @@ def test_every_page_of_the_inbox_makes_the_same_few_queries(
     client, crowded_inbox, page, django_assert_num_queries
 ):
     client.get("/inbox/")  # every text rendered and kept once
-    # The user (the roles are kept in Redis); the notices' count, the page of them; the unread
-    # count.
-    with django_assert_num_queries(4):
+    # The user (their roles kept in Redis), whether they applied (the menu); the notices'
+    # count, the page of them; the unread count.
+    with django_assert_num_queries(5):
         client.get("/inbox/", {"page": page})
 
 

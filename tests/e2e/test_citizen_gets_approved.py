@@ -103,8 +103,11 @@ def test_a_persian_citizen_applies_and_is_approved_after_changes(
     staff.get_by_role("button", name="Approve").click()
     expect(staff.locator(".messagelist")).to_contain_text("Decision recorded")
 
-    # The citizen sees it on their page, in the inbox and in a Persian e-mail.
+    # The citizen sees it on their page (now a diplomat's, with what to do next), with their
+    # application one click away, in the inbox and in a Persian e-mail.
     citizen.goto(f"{live_server.url}/me/")
+    expect(citizen.get_by_role("heading", name="گام‌های بعدی")).to_be_visible()
+    citizen.get_by_role("link", name="نمایه و درخواست من").first.click()
     expect(citizen.locator(".application-status")).to_contain_text("تأییدشده")
     citizen.goto(f"{live_server.url}/inbox/")
     expect(citizen.get_by_role("link", name="اکنون دیپلمات شهروندی هستید")).to_be_visible()

@@ -209,7 +209,12 @@ PORTAL = {
     ],
     # An application is one's own: citizen A's is submitted, so its form is closed to her.
     "apply/": [get("/apply/", L, L, "/me/", 200, "/me/", *(200,) * 8)],
+    # A diplomat's home, everyone else's application and profile; the profile one click away.
     "me/": [get("/me/", *signed_in(200))],
+    "me/profile/": [
+        get("/me/profile/", *signed_in(200)),
+        post("/me/profile/", *signed_in(200), first_name="S" * 151),
+    ],
     "me/withdraw/": [
         post("/me/withdraw/", L, L, "/me/", 404, "/me/", *(404,) * 8),
     ],

@@ -8,7 +8,8 @@ from django.test import Client
 
 from citizens.models import Notification
 from citizens.roles import CITY_OFFICIALS
-from tests.factories import SisterCityFactory, UserFactory, reviewer
+from tests.factories import SisterCityFactory, UserFactory, application_in, reviewer
+from tests.initiatives.factories import InitiativeFactory, coordinator
 
 pytestmark = pytest.mark.django_db
 
@@ -40,17 +41,89 @@ def test_each_kind_of_reader_sees_their_own_links(client):
     assert links(navigation(client.get("/"))) == ["Home", "Sister", "Initiatives"]
     assert "Sign in" in navigation(client.get("/"))
 
-    citizens_links = ["Home", "Sister", "Initiatives", "Apply", "My", "Inbox"]
     client.force_login(UserFactory(email="citizen@example.org"))
-    assert links(navigation(client.get("/"))) == citizens_links
+    assert links(navigation(client.get("/"))) == ["Home", "Sister", "Initiatives", "Apply", "Inbox"]
 
     client.force_login(UserFactory(email="official@example.org", roles=[CITY_OFFICIALS]))
-    assert links(navigation(client.get("/"))) == [*citizens_links, "Dashboard"]
+    assert links(navigation(client.get("/"))) == [
+        "Home",
+        "Sister",
+        "Initiatives",
+        "Inbox",
+        "Dashboard",
+    ]
 
     client.force_login(reviewer())
     nav = navigation(client.get("/"))
     assert links(nav)[-3:] == ["Dashboard", "Desk", "Administration"]
+    assert "Apply" not in links(nav)
     assert "Sign in" not in nav
+
+
+def link_texts(nav: str) -> list[str]:
+    """The navigation's links, whole, in the order shown."""
+    return [
+        re.sub(r"<[^>]+>|\s+", " ", text).strip()
+        for text in re.findall(r'<a class="nav-link[^"]*"[^>]*>(.*?)</a>', nav, re.S)
+    ]
+
+
+@pytest.mark.parametrize(
+    "language, apply, application, my_page",
+    [
+        ("en", "Apply", "My application", "My page"),
+        ("fa", "درخواست عضویت", "درخواست من", "صفحه من"),
+    ],
+)
+def test_the_menu_offers_each_role_its_own_starting_points(
+    client, language, apply, application, my_page
+):
+    def menu(person) -> list[str]:
+        person.preferred_language = language
+        person.save(update_fields=["preferred_language"])
+        client.force_login(person)
+        return link_texts(navigation(client.get("/")))
+
+    newcomer = menu(UserFactory())
+    assert apply in newcomer and application not in newcomer and my_page not in newcomer
+
+    applicant = menu(application_in("submitted").user)
+    assert application in applicant and apply not in applicant
+
+    rejected = menu(application_in("rejected").user)  # cannot apply again
+    assert application in rejected and apply not in rejected
+
+    diplomat = menu(application_in("approved").user)
+    assert my_page in diplomat and apply not in diplomat and application not in diplomat
+
+    for role_holder in (
+        reviewer("staff@example.org"),
+        UserFactory(email="official@example.org", roles=[CITY_OFFICIALS]),
+        UserFactory(email="admin@example.org", is_staff=True, is_superuser=True),
+    ):
+        assert apply not in menu(role_holder)
+
+
+def test_a_coordinator_finds_the_initiatives_they_run_in_the_menu(client):
+    neda = coordinator("neda@example.org")
+    InitiativeFactory(title_en="Crafts exchange", coordinator=neda)
+    InitiativeFactory(title_en="Finished fair", coordinator=neda, status="completed")
+    InitiativeFactory(title_en="Someone else's", coordinator=coordinator("ali@example.org"))
+    client.force_login(neda)
+
+    nav = navigation(client.get("/"))
+
+    assert "Initiatives I coordinate" in nav
+    assert re.findall(r'<a class="dropdown-item" href="/initiatives/[^"]+">([^<]+)</a>', nav) == [
+        "Crafts exchange"
+    ]
+    assert "Apply" not in link_texts(nav)
+
+
+def test_everyone_signed_in_finds_their_profile_in_the_account_menu(client):
+    client.force_login(UserFactory())
+
+    assert 'href="/me/profile/"' in navigation(client.get("/"))
 
 
 def test_readers_in_turn_see_only_their_own_address_and_count(client):
@@ -127,7 +200,7 @@ def test_the_current_page_and_section_are_marked(client):
             )
         }
 
-    assert current("/me/") == {"My": "page"}
+    assert current("/inbox/") == {"Inbox": "page"}
     assert current("/cities/florence/") == {"Sister": "true"}
     assert current("/dashboard/") == {"Dashboard": "page"}
     assert current("/dashboard/cities/florence/") == {"Dashboard": "true"}
