@@ -72,6 +72,11 @@ class User(AbstractUser):
         ]
 
     def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """How the portal names this person to others: the name they gave, else their address."""
         return self.get_full_name() or self.email
 
     @property

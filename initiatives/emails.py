@@ -54,7 +54,7 @@ class MeetingMail:
             # Whoever has had an e-mail about the meeting is sent what changed.
             kind = "update" if invitation.sent_at is not None else "invitation"
         subject, text, html = self._render(invitee.language, kind)
-        name = invitee.get_full_name() or invitee.email
+        name = invitee.display_name
         rsvp = f"{settings.SITE_URL}/rsvp/{rsvp_token(invitation)}/"
         return OutgoingEmail(
             to=invitee.email,

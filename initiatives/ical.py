@@ -34,7 +34,7 @@ def organizer(meeting: Meeting) -> vCalAddress:
         meeting.organiser
     )
     if person is not None:
-        return _address(person.email, person.get_full_name() or person.email)
+        return _address(person.email, person.display_name)
     name, email = parseaddr(settings.DEFAULT_FROM_EMAIL)
     return _address(email, name)
 
@@ -62,7 +62,7 @@ def meeting_event(meeting: Meeting, attendee: Invitation | None = None) -> Event
     )
     if attendee is not None:
         person = attendee.invitee
-        address = _address(person.email, person.get_full_name() or person.email)
+        address = _address(person.email, person.display_name)
         address.params["ROLE"] = "REQ-PARTICIPANT"
         address.params["PARTSTAT"] = PARTSTAT.get(attendee.state, "NEEDS-ACTION")
         address.params["RSVP"] = "TRUE"
@@ -115,7 +115,7 @@ def _shared_parts(meeting: Meeting) -> tuple[bytes, bytes]:
 
 def _attendee(invitation: Invitation) -> Contentline:
     person = invitation.invitee
-    address = _address(person.email, person.get_full_name() or person.email)
+    address = _address(person.email, person.display_name)
     address.params["ROLE"] = "REQ-PARTICIPANT"
     address.params["PARTSTAT"] = PARTSTAT.get(invitation.state, "NEEDS-ACTION")
     address.params["RSVP"] = "TRUE"

@@ -144,6 +144,7 @@ def submit_application(*, application: DiplomatApplication, actor: User) -> Dipl
     if missing:
         raise ApplicationError(_("Please complete: %(missing)s.") % {"missing": ", ".join(missing)})
     application = _move(application=application, action="submit", actor=actor)
+    name_account(application=application)
     reviewers = User.objects.filter(groups__name=MUNICIPAL_STAFF, is_active=True).exclude(
         pk=actor.pk
     )
@@ -155,6 +156,21 @@ def submit_application(*, application: DiplomatApplication, actor: User) -> Dipl
         about=actor,
     )
     return application
+
+
+def name_account(*, application: DiplomatApplication) -> User:
+    """Give the applicant's account the name their application gives, so that member lists,
+    invitee tables, calendar files and greetings name the person, not their address.
+
+    A name the person set on their profile is theirs and stays. The application asks for one
+    full name, not a given name and a family name, so the whole name goes into the account's
+    first name rather than a guessed split."""
+    user = application.user
+    name = application.full_name_latin or application.full_name_fa
+    if name and not user.get_full_name():
+        user.first_name = name
+        user.save(update_fields=["first_name"])
+    return user
 
 
 @transaction.atomic
