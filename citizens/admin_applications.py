@@ -30,7 +30,13 @@ from .admin_queue import (
     counts_by_status,
 )
 from .models import ApplicationStatusChange, DiplomatApplication
-from .services.applications import DECISIONS, ApplicationError, can_decide, decide_application
+from .services.applications import (
+    DECISIONS,
+    NOTE_NEEDED_FOR_CHANGES,
+    ApplicationError,
+    can_decide,
+    decide_application,
+)
 
 
 class DecisionForm(forms.Form):
@@ -48,6 +54,16 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("Seen by staff only."),
     )
+
+    def __init__(self, *args, decision: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.decision = decision
+
+    def clean_note(self):
+        note = self.cleaned_data["note"]
+        if self.decision == "request_changes" and not note.strip():
+            raise forms.ValidationError(NOTE_NEEDED_FOR_CHANGES)
+        return note
 
 
 class StatusHistoryInline(admin.TabularInline):
@@ -285,7 +301,7 @@ class DiplomatApplicationAdmin(admin.ModelAdmin):
         if not can_decide(application, request.user):
             messages.error(request, _("This application cannot be decided by you now."))
             return redirect("admin:citizens_diplomatapplication_change", pk)
-        form = DecisionForm(request.POST or None)
+        form = DecisionForm(request.POST or None, decision=decision)
         if request.method == "POST" and form.is_valid():
             try:
                 decide_application(
@@ -318,7 +334,7 @@ class DiplomatApplicationAdmin(admin.ModelAdmin):
     def _decide_selected(self, request, queryset, decision: str):
         eligible = [a for a in queryset.select_related("user") if can_decide(a, request.user)]
         skipped = queryset.count() - len(eligible)
-        form = DecisionForm(request.POST if "confirm" in request.POST else None)
+        form = DecisionForm(request.POST if "confirm" in request.POST else None, decision=decision)
         if not eligible:
             messages.warning(
                 request,

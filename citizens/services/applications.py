@@ -39,6 +39,11 @@ DECISION_NOTIFICATIONS = {
     Status.NEEDS_CHANGES: Notification.Kind.APPLICATION_NEEDS_CHANGES,
 }
 
+# The applicant can only change what they are told to change.
+NOTE_NEEDED_FOR_CHANGES = gettext_lazy(
+    "Write a note to the applicant saying what to change: changes cannot be requested without one."
+)
+
 REQUIRED_FOR_SUBMISSION = [
     "full_name_fa",
     "full_name_latin",
@@ -197,6 +202,8 @@ def decide_application(
         raise ApplicationError(_("You may not decide applications."))
     if application.user_id == reviewer.pk:
         raise ApplicationError(_("Nobody decides their own application."))
+    if decision == "request_changes" and not note.strip():
+        raise ApplicationError(str(NOTE_NEEDED_FOR_CHANGES))
     # Only a submitted application is decided, whatever TRANSITIONS says: a decision on a draft
     # or a withdrawn one would reach the applicant and make them a diplomat unasked.
     application = DiplomatApplication.objects.select_for_update().get(pk=application.pk)

@@ -187,6 +187,39 @@ def test_staff_decide_in_bulk_and_ineligible_ones_are_skipped(staff_client):
 
 
 @pytest.mark.django_db
+def test_requesting_changes_without_a_note_to_the_applicant_is_refused(staff_client):
+    application = application_in("submitted")
+
+    page = staff_client.post(
+        f"{QUEUE}{application.pk}/decide/request_changes/", {"note": "  ", "internal_note": "x"}
+    )
+
+    assert page.status_code == 200
+    assert "changes cannot be requested without one" in page.content.decode()
+    application.refresh_from_db()
+    assert application.status == "submitted" and application.history.count() == 1
+
+
+@pytest.mark.django_db
+def test_requesting_changes_in_bulk_without_a_note_is_refused(staff_client):
+    application = application_in("submitted")
+
+    page = staff_client.post(
+        QUEUE,
+        {
+            "action": "request_changes_selected",
+            "_selected_action": [str(application.pk)],
+            "confirm": "yes",
+            "note": "",
+            "internal_note": "",
+        },
+    )
+
+    assert "changes cannot be requested without one" in page.content.decode()
+    assert DiplomatApplication.objects.get(pk=application.pk).status == "submitted"
+
+
+@pytest.mark.django_db
 def test_staff_without_the_review_permission_see_no_decisions(client):
     application = application_in("submitted")
     clerk = UserFactory(email="clerk@example.org", is_staff=True)
