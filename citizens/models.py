@@ -154,6 +154,7 @@ class Notification(models.Model):
 
     class Kind(models.TextChoices):
         APPLICATION_SUBMITTED = "application_submitted", _("Application submitted")
+        APPLICATION_RECEIVED = "application_received", _("Application received")
         APPLICATION_APPROVED = "application_approved", _("Application approved")
         APPLICATION_REJECTED = "application_rejected", _("Application rejected")
         APPLICATION_NEEDS_CHANGES = "application_needs_changes", _("Changes requested")

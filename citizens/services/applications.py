@@ -160,6 +160,12 @@ def submit_application(*, application: DiplomatApplication, actor: User) -> Dipl
         url=reverse("admin:citizens_diplomatapplication_change", args=[application.pk]),
         about=actor,
     )
+    # The applicant's receipt: what they sent arrived, and where to follow it.
+    notify(
+        recipients=[actor],
+        kind=Notification.Kind.APPLICATION_RECEIVED,
+        url=reverse("citizens:me"),
+    )
     return application
 
 
