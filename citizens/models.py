@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -309,8 +310,19 @@ class DiplomatApplication(models.Model):
         permissions = [("decide_application", _("Can approve, reject or return applications"))]
         indexes = [
             models.Index(fields=["status", "submitted_at"], name="application_queue"),
-            # The review queue's order (oldest submission first, drafts last) and its pages.
-            models.Index(fields=["submitted_at", "id"], name="application_queue_order"),
+            # The review queue's order (newest submission first, drafts last) and its pages: of
+            # the waiting ones, as it opens, and of every status.
+            models.Index(
+                F("status"),
+                F("submitted_at").desc(nulls_last=True),
+                F("id").desc(),
+                name="application_queue_newest",
+            ),
+            models.Index(
+                F("submitted_at").desc(nulls_last=True),
+                F("id").desc(),
+                name="application_queue_order",
+            ),
         ]
 
     def __str__(self):
