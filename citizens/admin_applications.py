@@ -14,6 +14,7 @@ from django.template.defaultfilters import linebreaksbr
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,10 +28,19 @@ from .admin_queue import (
     FieldOfExpertiseFilter,
     LanguageFilter,
     PreferredCityFilter,
+    StatusFilter,
     counts_by_status,
 )
 from .models import ApplicationStatusChange, DiplomatApplication
-from .services.applications import DECISIONS, ApplicationError, can_decide, decide_application
+from .services.applications import (
+    DECISIONS,
+    NOTE_NEEDED_FOR_CHANGES,
+    ApplicationError,
+    can_decide,
+    decide_application,
+)
+
+Status = DiplomatApplication.Status
 
 
 class DecisionForm(forms.Form):
@@ -48,6 +58,16 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("Seen by staff only."),
     )
+
+    def __init__(self, *args, decision: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.decision = decision
+
+    def clean_note(self):
+        note = self.cleaned_data["note"]
+        if self.decision == "request_changes" and not note.strip():
+            raise forms.ValidationError(NOTE_NEEDED_FOR_CHANGES)
+        return note
 
 
 class StatusHistoryInline(admin.TabularInline):
@@ -75,23 +95,27 @@ class StatusHistoryInline(admin.TabularInline):
 @admin.register(DiplomatApplication)
 class DiplomatApplicationAdmin(admin.ModelAdmin):
     list_display = [
+        "thumbnail",
         "display_name",
         "applicant_email",
         "status",
         "submitted_at",
+        "waiting",
         "expertise",
         "hours_per_month",
     ]
     list_select_related = ["user"]
     list_filter = [
-        "status",
+        StatusFilter,
         FieldOfExpertiseFilter,
         PreferredCityFilter,
         LanguageFilter,
         "submitted_at",
     ]
     search_fields = ["full_name_fa", "full_name_latin", "user__email", "phone"]
-    ordering = [F("submitted_at").asc(nulls_last=True), "pk"]
+    # Newest submission first: what came in since staff last looked is on top; the age column
+    # shows how long each has waited. Drafts, never submitted, last.
+    ordering = [F("submitted_at").desc(nulls_last=True), "-pk"]
     # The page's own count is enough; a second count of every application is not worth it.
     show_full_result_count = False
     actions = ["approve_selected", "reject_selected", "request_changes_selected"]
@@ -162,6 +186,15 @@ class DiplomatApplicationAdmin(admin.ModelAdmin):
     def has_decide_permission(self, request):
         return request.user.has_perm("citizens.decide_application")
 
+    # The queue's rows are written by queue_rows.html; these name its columns.
+    @admin.display(description=gettext_lazy("photo"))
+    def thumbnail(self, application):
+        return ""
+
+    @admin.display(description=gettext_lazy("waiting"))
+    def waiting(self, application):
+        return ""
+
     @admin.display(description=gettext_lazy("name"), ordering="full_name_latin")
     def display_name(self, application):
         return application.display_name
@@ -214,6 +247,7 @@ class DiplomatApplicationAdmin(admin.ModelAdmin):
                 (value, label, counts.get(value, 0))
                 for value, label in DiplomatApplication.Status.choices
             ],
+            "status_total": sum(counts.values()),
         }
         response = super().changelist_view(request, extra_context)
         context = getattr(response, "context_data", None)  # an action may answer a redirect
@@ -225,13 +259,18 @@ class DiplomatApplicationAdmin(admin.ModelAdmin):
         """The queue's rows as queue_rows.html writes them out."""
         labels = dict(CooperationField.choices)
         headers = list(result_headers(cl))
+        now = timezone.now()
         return {
             "result_headers": headers,
             "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),
             "selectable": "action_checkbox" in cl.list_display,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             "rows": [
-                (a, ", ".join(str(labels.get(f, f)) for f in a.fields_of_expertise))
+                (
+                    a,
+                    ", ".join(str(labels.get(f, f)) for f in a.fields_of_expertise),
+                    (now - a.submitted_at).days if a.status == Status.SUBMITTED else None,
+                )
                 for a in cl.result_list
             ],
         }
@@ -244,12 +283,13 @@ class DiplomatApplicationAdmin(admin.ModelAdmin):
         # queue of one status, holds: a second count would read the whole index again.
         counts = getattr(request, "application_counts", None)
         known = None
-        filters = set(request.GET) - {ORDER_VAR, PAGE_VAR}
+        filters = set(request.GET) - {ORDER_VAR, PAGE_VAR, StatusFilter.parameter_name}
+        status = request.GET.get(StatusFilter.parameter_name, StatusFilter.WAITING)
         if counts is not None and not filters:
-            known = sum(counts.values())
-        elif counts is not None and filters == {"status__exact"}:
-            status = request.GET["status__exact"]
-            known = counts.get(status, 0) if status in DiplomatApplication.Status.values else None
+            if status == StatusFilter.EVERY:
+                known = sum(counts.values())
+            elif status in DiplomatApplication.Status.values:
+                known = counts.get(status, 0)
         if known is not None and known <= per_page:
             # A queue that fits on one page is shown whole: counted exactly, as the counts may
             # be half a minute old.
@@ -285,7 +325,7 @@ class DiplomatApplicationAdmin(admin.ModelAdmin):
         if not can_decide(application, request.user):
             messages.error(request, _("This application cannot be decided by you now."))
             return redirect("admin:citizens_diplomatapplication_change", pk)
-        form = DecisionForm(request.POST or None)
+        form = DecisionForm(request.POST or None, decision=decision)
         if request.method == "POST" and form.is_valid():
             try:
                 decide_application(
@@ -318,7 +358,7 @@ class DiplomatApplicationAdmin(admin.ModelAdmin):
     def _decide_selected(self, request, queryset, decision: str):
         eligible = [a for a in queryset.select_related("user") if can_decide(a, request.user)]
         skipped = queryset.count() - len(eligible)
-        form = DecisionForm(request.POST if "confirm" in request.POST else None)
+        form = DecisionForm(request.POST if "confirm" in request.POST else None, decision=decision)
         if not eligible:
             messages.warning(
                 request,

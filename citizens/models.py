@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -81,6 +82,11 @@ class User(AbstractUser):
         ]
 
     def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """How the portal names this person to others: the name they gave, else their address."""
         return self.get_full_name() or self.email
 
     @property
@@ -212,6 +218,7 @@ class Notification(models.Model):
 
     class Kind(models.TextChoices):
         APPLICATION_SUBMITTED = "application_submitted", _("Application submitted")
+        APPLICATION_RECEIVED = "application_received", _("Application received")
         APPLICATION_APPROVED = "application_approved", _("Application approved")
         APPLICATION_REJECTED = "application_rejected", _("Application rejected")
         APPLICATION_NEEDS_CHANGES = "application_needs_changes", _("Changes requested")
@@ -391,8 +398,19 @@ class DiplomatApplication(models.Model):
         permissions = [("decide_application", _("Can approve, reject or return applications"))]
         indexes = [
             models.Index(fields=["status", "submitted_at"], name="application_queue"),
-            # The review queue's order (oldest submission first, drafts last) and its pages.
-            models.Index(fields=["submitted_at", "id"], name="application_queue_order"),
+            # The review queue's order (newest submission first, drafts last) and its pages: of
+            # the waiting ones, as it opens, and of every status.
+            models.Index(
+                F("status"),
+                F("submitted_at").desc(nulls_last=True),
+                F("id").desc(),
+                name="application_queue_newest",
+            ),
+            models.Index(
+                F("submitted_at").desc(nulls_last=True),
+                F("id").desc(),
+                name="application_queue_order",
+            ),
         ]
 
     def __str__(self):

@@ -57,6 +57,7 @@ OPEN_BEFORE_SECOND_FACTOR = frozenset(
         "home",
         "healthz",
         "livez",
+        "favicon",
         "set_language",
         "sistercities:city-list",
         "sistercities:city-detail",

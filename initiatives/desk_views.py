@@ -100,7 +100,7 @@ def move_up(request, pk, invitation):
     except InitiativeError as error:
         messages.error(request, str(error))
     else:
-        name = invitation.invitee.get_full_name() or invitation.invitee.email
+        name = invitation.invitee.display_name
         messages.success(request, _("%(name)s moved up the waiting list.") % {"name": name})
     return redirect("initiatives:desk-waiting-list", meeting.pk)
 

@@ -56,7 +56,7 @@ class MeetingMail:
             if kind == "update" and invitation.needs_reconfirmation:
                 kind = "reconfirm"
         subject, text, html = self._render(invitee.language, kind)
-        name = invitee.get_full_name() or invitee.email
+        name = invitee.display_name
         rsvp = f"{settings.SITE_URL}/rsvp/{rsvp_token(invitation)}/"
         return OutgoingEmail(
             to=invitee.email,

@@ -36,7 +36,7 @@ def organizer(meeting: Meeting) -> vCalAddress:
         meeting.organiser
     )
     portal_name, portal_email = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    name = (person.get_full_name() or person.email) if person is not None else portal_name
+    name = person.display_name if person is not None else portal_name
     if settings.CALENDAR_REPLY_ADDRESS:
         return _address(settings.CALENDAR_REPLY_ADDRESS, name)
     return _address(person.email if person is not None else portal_email, name)
@@ -116,7 +116,7 @@ def _shared_parts(meeting: Meeting) -> tuple[bytes, bytes]:
 
 def _attendee(invitation: Invitation, *, rsvp: bool) -> Contentline:
     person = invitation.invitee
-    address = _address(person.email, person.get_full_name() or person.email)
+    address = _address(person.email, person.display_name)
     address.params["ROLE"] = "REQ-PARTICIPANT"
     address.params["PARTSTAT"] = PARTSTAT.get(invitation.state, "NEEDS-ACTION")
     # A cancellation asks for no answer: calendar programs otherwise offer to reply to it.

@@ -157,6 +157,9 @@ def development_environment() -> dict[str, str]:
     env.setdefault("SECRET_KEY", key_file.read_text().strip())
     env.setdefault("DEBUG", "true")
     env.setdefault("PORT", "8000")
+    # Links in e-mails, calendar files and feeds name the address this run is served at
+    # (`PORT=8765 make run`); a deployment sets SITE_URL itself.
+    env.setdefault("SITE_URL", f"http://127.0.0.1:{env['PORT']}")
     # A mailbox for answers from calendar programs (README: "Answers from calendar programs").
     env.setdefault("CALENDAR_REPLY_ADDRESS", "meetings@localhost")
     env.setdefault("CALENDAR_REPLY_MAILDIR", str(DATA / "calendar-replies"))

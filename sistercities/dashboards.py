@@ -135,7 +135,10 @@ def health_table(rows: list[dict]) -> Table:
                 row["active_initiatives"],
                 row["engaged_diplomats"],
                 row["meetings_last_year"],
-                timezone.localdate(row["fading_since"]) if row["fading_since"] else None,
+                # A city never active has not faded from anything: no date, as on its page.
+                timezone.localdate(row["fading_since"])
+                if row["fading_since"] and row["last_activity"]
+                else None,
             ]
             for row in rows
         ],

@@ -179,5 +179,6 @@ def application_in(status: str, **kwargs) -> DiplomatApplication:
             application=application,
             reviewer=reviewer(f"reviewer-{application.pk}@example.org"),
             decision=decision[status],
+            note="Please add your second language's level." if status == "needs_changes" else "",
         )
     return application

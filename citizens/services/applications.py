@@ -39,6 +39,11 @@ DECISION_NOTIFICATIONS = {
     Status.NEEDS_CHANGES: Notification.Kind.APPLICATION_NEEDS_CHANGES,
 }
 
+# The applicant can only change what they are told to change.
+NOTE_NEEDED_FOR_CHANGES = gettext_lazy(
+    "Write a note to the applicant saying what to change: changes cannot be requested without one."
+)
+
 REQUIRED_FOR_SUBMISSION = [
     "full_name_fa",
     "full_name_latin",
@@ -144,6 +149,7 @@ def submit_application(*, application: DiplomatApplication, actor: User) -> Dipl
     if missing:
         raise ApplicationError(_("Please complete: %(missing)s.") % {"missing": ", ".join(missing)})
     application = _move(application=application, action="submit", actor=actor)
+    name_account(application=application)
     reviewers = User.objects.filter(groups__name=MUNICIPAL_STAFF, is_active=True).exclude(
         pk=actor.pk
     )
@@ -154,7 +160,28 @@ def submit_application(*, application: DiplomatApplication, actor: User) -> Dipl
         url=reverse("admin:citizens_diplomatapplication_change", args=[application.pk]),
         about=actor,
     )
+    # The applicant's receipt: what they sent arrived, and where to follow it.
+    notify(
+        recipients=[actor],
+        kind=Notification.Kind.APPLICATION_RECEIVED,
+        url=reverse("citizens:me"),
+    )
     return application
+
+
+def name_account(*, application: DiplomatApplication) -> User:
+    """Give the applicant's account the name their application gives, so that member lists,
+    invitee tables, calendar files and greetings name the person, not their address.
+
+    A name the person set on their profile is theirs and stays. The application asks for one
+    full name, not a given name and a family name, so the whole name goes into the account's
+    first name rather than a guessed split."""
+    user = application.user
+    name = application.full_name_latin or application.full_name_fa
+    if name and not user.get_full_name():
+        user.first_name = name
+        user.save(update_fields=["first_name"])
+    return user
 
 
 @transaction.atomic
@@ -181,6 +208,8 @@ def decide_application(
         raise ApplicationError(_("You may not decide applications."))
     if application.user_id == reviewer.pk:
         raise ApplicationError(_("Nobody decides their own application."))
+    if decision == "request_changes" and not note.strip():
+        raise ApplicationError(str(NOTE_NEEDED_FOR_CHANGES))
     # Only a submitted application is decided, whatever TRANSITIONS says: a decision on a draft
     # or a withdrawn one would reach the applicant and make them a diplomat unasked.
     application = DiplomatApplication.objects.select_for_update().get(pk=application.pk)

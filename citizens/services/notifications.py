@@ -169,6 +169,16 @@ def mark_read(*, user: User, notification_ids: list[int] | None = None) -> int:
     return unread.update(read_at=timezone.now())
 
 
+def mark_done(*, kind: str, about: User, context: dict) -> int:
+    """Mark read, in every inbox that holds one, the notices of `kind` about `about` whose
+    details include `context`: the notices that asked for an action once someone has taken it
+    (a request to join, answered by any of the initiative's managers). Return how many."""
+    pending = Notification.objects.filter(
+        kind=kind, about=about, context__contains=context, read_at__isnull=True
+    )
+    return pending.update(read_at=timezone.now())
+
+
 def forget_person(*, user: User) -> None:
     """Erase `user`'s name from the notifications (and their e-mails) that others received
     about them; the notices stay, anonymous."""

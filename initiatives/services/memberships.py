@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from citizens.models import Notification, User
-from citizens.services.notifications import notify
+from citizens.services.notifications import mark_done, notify
 
 from ..access import can_manage_initiative
 from ..models import Initiative, Membership
@@ -76,6 +76,7 @@ def decide_membership(*, membership: Membership, coordinator: User, accept: bool
     membership.state = State.ACCEPTED if accept else State.DECLINED
     membership.decided_at = timezone.now()
     membership.save(update_fields=["state", "decided_at"])
+    _request_answered(membership)
     notify(
         recipients=[membership.user],
         kind=ACCEPTED if accept else DECLINED,
@@ -95,7 +96,19 @@ def leave_initiative(*, initiative: Initiative, user: User) -> Membership:
     )
     if membership is None:
         raise InitiativeError(_("You are not a member of this initiative."))
+    was_request = membership.state == State.REQUESTED
     membership.state = State.LEFT
     membership.left_at = timezone.now()
     membership.save(update_fields=["state", "left_at"])
+    if was_request:
+        _request_answered(membership)  # taken back: nothing is left for the coordinator to do
     return membership
+
+
+def _request_answered(membership: Membership) -> None:
+    """The coordinator's notice of this request to join asks for nothing more."""
+    mark_done(
+        kind=Notification.Kind.MEMBERSHIP_REQUESTED,
+        about=membership.user,
+        context={"initiative_id": membership.initiative_id},
+    )

@@ -59,6 +59,34 @@ def test_following_the_link_verifies_and_allows_signing_in(client, sign_up, mail
 
 
 @pytest.mark.django_db
+def test_confirming_the_address_signs_the_new_citizen_in_and_opens_the_application(
+    client, sign_up, mailoutbox
+):
+    sign_up()
+    link = re.search(r"http://testserver(/accounts/confirm-email/[^/\s]+/)", mailoutbox[0].body)
+
+    response = client.post(link.group(1))
+
+    assert response.status_code == 302 and response["Location"] == "/apply/"
+    assert client.session["_auth_user_id"] == str(User.objects.get(email="new@example.org").pk)
+    assert client.get("/apply/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_confirmation_link_opened_in_another_browser_verifies_but_does_not_sign_in(
+    client, sign_up, mailoutbox
+):
+    sign_up()
+    link = re.search(r"http://testserver(/accounts/confirm-email/[^/\s]+/)", mailoutbox[0].body)
+    client.cookies.clear()  # the link opened elsewhere: only its key is known
+
+    client.post(link.group(1))
+
+    assert "_auth_user_id" not in client.session
+    assert User.objects.get(email="new@example.org").emailaddress_set.get().verified
+
+
+@pytest.mark.django_db
 def test_a_persian_sign_up_gets_a_persian_email_and_keeps_persian(sign_up, mailoutbox):
     sign_up(language="fa")
 

@@ -26,18 +26,45 @@ def _names(response):
 
 
 @pytest.mark.django_db
-def test_the_queue_lists_oldest_submissions_first_with_counts_per_status(staff_client):
+def test_the_queue_opens_on_waiting_applications_newest_first_with_counts_per_status(
+    staff_client,
+):
     first = application_in("submitted", full_name_latin="Early Bird")
     second = application_in("submitted", full_name_latin="Late Comer")
     application_in("approved", full_name_latin="Done Deal")
+    application_in("draft", full_name_latin="Not Yet")
     DiplomatApplication.objects.filter(pk=first.pk).update(submitted_at="2026-01-01T00:00Z")
     DiplomatApplication.objects.filter(pk=second.pk).update(submitted_at="2026-02-01T00:00Z")
 
     response = staff_client.get(QUEUE)
+    every = staff_client.get(f"{QUEUE}?status__exact=all")
 
-    assert _names(response)[:2] == ["Early Bird", "Late Comer"]
+    assert _names(response) == ["Late Comer", "Early Bird"]
+    assert _names(every) == ["Done Deal", "Late Comer", "Early Bird", "Not Yet"]
     counts = {value: count for value, _label, count in response.context["status_counts"]}
     assert counts["submitted"] == 2 and counts["approved"] == 1 and counts["rejected"] == 0
+    assert response.context["status_total"] == 4
+
+
+@pytest.mark.django_db
+def test_each_waiting_application_shows_how_long_it_has_waited_and_its_photo(staff_client):
+    from django.utils import timezone
+
+    application = application_in("submitted", full_name_latin="Early Bird")
+    DiplomatApplication.objects.filter(pk=application.pk).update(
+        submitted_at=timezone.now() - timezone.timedelta(days=12, hours=3)
+    )
+
+    english = staff_client.get(QUEUE).content.decode()
+    User.objects.filter(email="maryam@example.org").update(preferred_language="fa")
+    persian = staff_client.get(QUEUE).content.decode()
+
+    assert '<td class="field-waiting nowrap">12 days</td>' in english
+    assert '<td class="field-waiting nowrap">۱۲ روز</td>' in persian
+    photo = reverse("citizens:application-document", args=[application.public_id, "photo"])
+    assert f'<img class="queue-thumbnail" src="{photo}" alt="" width="40" height="40" ' in english
+    assert 'loading="lazy"' in english
+    assert staff_client.get(photo).status_code == 200
 
 
 @pytest.mark.django_db
@@ -187,6 +214,39 @@ def test_staff_decide_in_bulk_and_ineligible_ones_are_skipped(staff_client):
 
 
 @pytest.mark.django_db
+def test_requesting_changes_without_a_note_to_the_applicant_is_refused(staff_client):
+    application = application_in("submitted")
+
+    page = staff_client.post(
+        f"{QUEUE}{application.pk}/decide/request_changes/", {"note": "  ", "internal_note": "x"}
+    )
+
+    assert page.status_code == 200
+    assert "changes cannot be requested without one" in page.content.decode()
+    application.refresh_from_db()
+    assert application.status == "submitted" and application.history.count() == 1
+
+
+@pytest.mark.django_db
+def test_requesting_changes_in_bulk_without_a_note_is_refused(staff_client):
+    application = application_in("submitted")
+
+    page = staff_client.post(
+        QUEUE,
+        {
+            "action": "request_changes_selected",
+            "_selected_action": [str(application.pk)],
+            "confirm": "yes",
+            "note": "",
+            "internal_note": "",
+        },
+    )
+
+    assert "changes cannot be requested without one" in page.content.decode()
+    assert DiplomatApplication.objects.get(pk=application.pk).status == "submitted"
+
+
+@pytest.mark.django_db
 def test_staff_without_the_review_permission_see_no_decisions(client):
     application = application_in("submitted")
     clerk = UserFactory(email="clerk@example.org", is_staff=True)
@@ -291,13 +351,14 @@ def test_the_queue_counts_what_a_filter_leaves(staff_client):
     application_in("submitted", full_name_latin="Waiting Two", fields_of_expertise=["economic"])
     application_in("approved", full_name_latin="Done Deal", fields_of_expertise=["economic"])
 
-    everyone = staff_client.get(QUEUE)
+    everyone = staff_client.get(f"{QUEUE}?status__exact=all")
+    opened = staff_client.get(QUEUE)
     waiting = staff_client.get(f"{QUEUE}?status__exact=submitted")
     waiting_economists = staff_client.get(f"{QUEUE}?status__exact=submitted&field=economic")
 
     assert everyone.context["cl"].result_count == 3
-    assert waiting.context["cl"].result_count == 2
-    assert _names(waiting) == ["Waiting One", "Waiting Two"]
+    assert opened.context["cl"].result_count == waiting.context["cl"].result_count == 2
+    assert _names(waiting) == ["Waiting Two", "Waiting One"]
     assert waiting_economists.context["cl"].result_count == 1
 
 

@@ -91,8 +91,24 @@ def test_a_citizen_submits_a_complete_application(
     assert application.cv.read().startswith(b"%PDF-")
     notice = Notification.objects.get(recipient=staff_member)
     assert notice.kind == "application_submitted"
-    assert [m.to for m in mailoutbox] == [["maryam@example.org"]]
-    assert "Sara Ahmadi" in mailoutbox[0].subject
+    (to_staff,) = [m for m in mailoutbox if m.to == ["maryam@example.org"]]
+    assert "Sara Ahmadi" in to_staff.subject
+
+
+def test_submitting_gives_the_applicant_a_receipt_in_the_inbox_and_by_email(
+    client, applicant, city, django_capture_on_commit_callbacks, mailoutbox
+):
+    reviewer("maryam@example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(APPLY, complete_form(city, submit="1"))
+
+    inbox = client.get("/inbox/").content.decode()
+    assert "We have received your application" in inbox
+    (receipt,) = [m for m in mailoutbox if m.to == [applicant.email]]
+    assert receipt.subject == "We have received your application"
+    assert "has reached the municipal staff" in receipt.body
+    assert Notification.objects.filter(recipient=applicant).count() == 1
 
 
 def test_a_draft_can_be_saved_half_done_and_finished_later(client, applicant, city):

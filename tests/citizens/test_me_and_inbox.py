@@ -71,22 +71,26 @@ def test_the_inbox_lists_newest_first_with_unread_ones_marked_and_counted(client
 
     html = client.get("/inbox/").content.decode()
 
-    assert html.index("Your application needs changes") < html.index(
-        "You are now a citizen diplomat"
+    assert (
+        html.index("Your application needs changes")
+        < html.index("We have received your application")
+        < html.index("You are now a citizen diplomat")
     )
-    assert html.count("notification-unread") == 1
+    assert html.count("notification-unread") == 2  # the receipt and the request for changes
     assert "Please add a photo where your face is visible." in html
-    assert '1<span class="visually-hidden"> unread</span>' in html
+    assert '2<span class="visually-hidden"> unread</span>' in html
 
 
 @pytest.mark.django_db
 def test_marking_as_read_clears_the_count(client, returned):
-    notification = returned.user.notifications.get()
+    receipt, decision = returned.user.notifications.order_by("pk")
 
-    client.post("/inbox/read/", {"notification": notification.pk, "next": "/inbox/"})
+    client.post("/inbox/read/", {"notification": decision.pk, "next": "/inbox/"})
 
-    notification.refresh_from_db()
-    assert notification.read_at is not None
+    decision.refresh_from_db()
+    assert decision.read_at is not None
+    assert '1<span class="visually-hidden"> unread</span>' in client.get("/inbox/").content.decode()
+    client.post("/inbox/read/", {"notification": receipt.pk, "next": "/inbox/"})
     assert "unread</span>" not in client.get("/inbox/").content.decode()
 
 

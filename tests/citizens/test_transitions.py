@@ -104,6 +104,24 @@ def test_the_admin_offers_a_decision_on_submitted_applications_only(status):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("note", ["", "   \n"])
+def test_the_service_refuses_to_request_changes_without_a_note_to_the_applicant(note):
+    application = application_in("submitted")
+
+    with pytest.raises(ApplicationError, match="without one"):
+        services.decide_application(
+            application=application,
+            reviewer=reviewer("decider@example.org"),
+            decision="request_changes",
+            note=note,
+            internal_note="Between us",
+        )
+
+    application.refresh_from_db()
+    assert application.status == "submitted" and application.history.count() == 1
+
+
+@pytest.mark.django_db
 def test_approval_makes_the_applicant_a_citizen_diplomat():
     application = application_in("approved")
 

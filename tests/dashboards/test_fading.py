@@ -11,7 +11,7 @@ from citizens.models import Notification, OutgoingEmail
 from citizens.roles import INITIATIVE_COORDINATORS
 from citizens.services.notifications import render_notification
 from diplomacy_portal.celery import app
-from sistercities import tasks
+from sistercities import services, tasks
 from sistercities.models import ContactLog, SisterCity
 from tests.factories import SisterCityFactory, UserFactory
 from tests.helpers import wait_for
@@ -126,3 +126,31 @@ def test_staff_see_in_the_admin_since_when_a_city_fades(setup, client, staff):
 
     assert "Fading since" in page
     assert 'name="fading_since"' not in page  # shown, not editable
+
+
+def test_a_city_never_active_shows_no_activity_yet_not_fading_since_today(client, staff):
+    SisterCityFactory(name_en="Kazan", slug="kazan")
+    services.record_fading_cities()
+    assert SisterCity.objects.get(slug="kazan").fading_since is not None  # staff were told
+    client.force_login(staff)
+
+    page = client.get("/dashboard/cities/kazan/").content.decode()
+    rows = client.get("/dashboard/").context["tables"]["cities"].rows
+
+    assert "No activity yet" in page
+    assert "Fading since" not in page
+    (kazan,) = [row for row in rows if "Kazan" in str(row[0].text)]
+    assert kazan[-1] is None  # the "Fading since" column
+
+
+def test_a_city_that_was_active_once_shows_since_when_it_fades(client, staff):
+    kazan = SisterCityFactory(name_en="Kazan", slug="kazan")
+    ContactLog.objects.create(
+        city=kazan, date=timezone.localdate() - datetime.timedelta(days=400), kind="call"
+    )
+    services.record_fading_cities()
+    client.force_login(staff)
+
+    page = client.get("/dashboard/cities/kazan/").content.decode()
+
+    assert "Fading since" in page and "No activity yet" not in page

@@ -1,6 +1,7 @@
 """The dashboard's figures equal what the test works out itself from the rows it made."""
 
 import datetime
+import re
 import statistics
 
 import jdatetime
@@ -283,3 +284,15 @@ def test_officials_see_how_many_diplomats_but_not_their_names(official_client, w
     people = Membership.objects.filter(state="accepted").select_related("user")
     for membership in people:
         assert membership.user.last_name not in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_with_no_decisions_the_median_time_to_a_decision_is_a_dash(official_client, language):
+    application_in("submitted")
+
+    response = official_client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE=language)
+
+    card = re.search(r'id="median-decision-days">(.*?)</dd>', response.content.decode()).group(1)
+    assert response.context["figures"]["applications"]["median_days"] is None
+    assert '<span aria-hidden="true">–</span>' in card
+    assert "0.0" not in card and "۰٫۰" not in card

@@ -67,6 +67,7 @@ def url_patterns(patterns=None, prefix: str = "", namespace: str = "", arguments
 EXCLUDED = {
     "healthz": "JSON for the load balancer, not a page",
     "livez": "plain text for the load balancer and the benchmark, not a page",
+    "favicon": "the icon: a redirect to the static file, not a page",
     "set_language": "the language switch: POST only, answers with a redirect",
     "citizens:application-withdraw": "POST only: withdraws, then redirects to the applicant's page",
     "citizens:inbox-read": "POST only: marks notifications read, then redirects back",

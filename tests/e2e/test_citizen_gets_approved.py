@@ -51,7 +51,7 @@ def test_a_persian_citizen_applies_and_is_approved_after_changes(
     )
     citizen.goto(link)
     citizen.locator("main form button[type=submit]").click()
-    sign_in(citizen, live_server, "sara@example.org", PASSWORD, "/apply/")
+    expect(citizen).to_have_url(f"{live_server.url}/apply/")  # signed in by confirming
 
     # The application, with a real PDF and photo and a Solar Hijri date of birth.
     expect(citizen.get_by_role("heading", name="درخواست برای دیپلمات شهروندی شدن")).to_be_visible()
@@ -112,14 +112,15 @@ def test_a_persian_citizen_applies_and_is_approved_after_changes(
     citizen.goto(f"{live_server.url}/inbox/")
     expect(citizen.get_by_role("link", name="اکنون دیپلمات شهروندی هستید")).to_be_visible()
     expect(citizen.get_by_text("Welcome to the programme!")).to_be_visible()
-    # The changes asked for and the approval are both new; they are marked read one by one,
-    # and the navigation's count follows.
+    # The two receipts, the changes asked for and the approval are all new; they are marked
+    # read one by one, and the navigation's count follows.
+    expect(citizen.get_by_role("link", name="درخواست شما دریافت شد")).to_have_count(2)
     unread, count = citizen.locator(".notification-unread"), citizen.locator("#main-nav .badge")
-    expect(unread).to_have_count(2)
-    expect(count).to_contain_text("۲")
+    expect(unread).to_have_count(4)
+    expect(count).to_contain_text("۴")
     citizen.get_by_role("button", name="خوانده شد").first.click()
-    expect(unread).to_have_count(1)
-    expect(count).to_contain_text("۱")
+    expect(unread).to_have_count(3)
+    expect(count).to_contain_text("۳")
     citizen.get_by_role("button", name="همه را خوانده‌شده علامت بزن").click()
     expect(unread).to_have_count(0)
     expect(count).to_have_count(0)

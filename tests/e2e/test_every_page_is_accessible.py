@@ -38,6 +38,9 @@ ARTIFACTS = ROOT / "artifacts"
 LANGUAGES = {"en": "ltr", "fa": "rtl"}
 WIDTHS = (375, 1280)  # a phone, a laptop
 PHONE = WIDTHS[0]
+# The navigation bar is measured at a tablet's width too, where its menu is folded: where the
+# role with the most links (staff, superusers) lost room, an entry became a column of letters.
+NAVIGATION_WIDTHS = (375, 1024, 1280)
 MENU = {"en": "Show or hide the menu", "fa": "نمایش یا پنهان کردن منو"}
 HEIGHT = 800
 NEXT_FRAME = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
@@ -77,6 +80,32 @@ TOO_WIDE = """() => {
     if (found.length === 3) break;
   }
   return found;
+}"""
+# The navigation's entries (the portal's bar, open when it is folded) set on more than two
+# lines: squeezed, "English" stands letter under letter.
+NAVIGATION_SQUEEZED = """() => {
+  const squeezed = [];
+  const entries = "body > header .navbar-brand, body > header .nav-link, body > header .btn";
+  for (const element of document.querySelectorAll(entries)) {
+    if (!element.checkVisibility() || element.matches(".navbar-toggler")) continue;
+    const style = getComputedStyle(element);
+    const lineHeight = parseFloat(style.lineHeight) || 1.5 * parseFloat(style.fontSize);
+    const box = element.getBoundingClientRect();
+    const frame = ["paddingTop", "paddingBottom", "borderTopWidth", "borderBottomWidth"]
+      .reduce((sum, side) => sum + parseFloat(style[side]), 0);
+    const text = (element.innerText || "").trim();
+    let lines = 0;
+    if (text) {
+      const range = document.createRange();
+      range.selectNodeContents(element);
+      lines = Math.round(range.getBoundingClientRect().height / lineHeight);
+    }
+    if (lines > 2 || box.height - frame > 2.5 * lineHeight) {
+      squeezed.push(`${text.replace(/\\s+/g, " ").slice(0, 30)} (${lines} lines, ` +
+                    `${Math.round(box.width)}×${Math.round(box.height)})`);
+    }
+  }
+  return squeezed;
 }"""
 # What a finger can miss: controls and links under 44×44 px. Not links inside a sentence (they
 # are as tall as its line), nor what `skip` matches (the map's markers, whose links the table
@@ -282,6 +311,34 @@ def _look(tab, role_name: str, name: str, language: str, everything: bool) -> li
             problems += [f"in English: {p!r}" for p in _english_phrases() if _contains(text, p)]
         path = ARTIFACTS / "screenshots" / role_name / f"{name}-{language}-{width}.png"
         tab.screenshot(path=path, full_page=True)
+    if everything:
+        problems += _navigation_squeezed(tab, language)
+    return problems
+
+
+def _navigation_squeezed(tab, language: str) -> list[str]:
+    """The navigation's entries set on more than two lines, at each of NAVIGATION_WIDTHS (the
+    folded menu opened); the page is left as it was found, at the laptop's width."""
+    problems = []
+    header = tab.locator("body > header")
+    if not header.count():
+        return problems  # the admin's own header: Django's, with no menu of ours
+    for width in NAVIGATION_WIDTHS:
+        tab.set_viewport_size({"width": width, "height": HEIGHT})
+        tab.evaluate(NEXT_FRAME)
+        toggler = header.get_by_role("button", name=MENU[language])
+        folded = toggler.is_visible()
+        if folded:
+            toggler.click()
+            header.locator("#main-nav.show").wait_for()
+            tab.evaluate(NEXT_FRAME)
+        problems += [
+            f"{width}px: navigation squeezed: {entry}"
+            for entry in tab.evaluate(NAVIGATION_SQUEEZED)
+        ]
+        if folded:
+            toggler.click()
+            header.locator("#main-nav:not(.collapsing):not(.show)").wait_for(state="attached")
     return problems
 
 

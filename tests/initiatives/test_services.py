@@ -17,6 +17,7 @@ from .factories import (
     diplomat,
     invitation,
     member,
+    staff,
 )
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +54,46 @@ def test_a_diplomat_asks_to_join_and_the_coordinator_is_told():
 
     assert membership.state == Membership.State.REQUESTED
     assert kinds(initiative.coordinator) == ["membership_requested"]
+
+
+def _unread_requests(user):
+    return Notification.objects.filter(
+        recipient=user, kind="membership_requested", read_at__isnull=True
+    )
+
+
+@pytest.mark.parametrize("accept", [True, False])
+def test_the_coordinators_notice_of_a_request_is_done_once_anyone_answers_it(accept):
+    initiative = InitiativeFactory()
+    reza, sara = diplomat(), diplomat()
+    memberships.request_to_join(initiative=initiative, user=reza)
+    memberships.request_to_join(initiative=initiative, user=sara)
+    elsewhere = InitiativeFactory(coordinator=initiative.coordinator)
+    memberships.request_to_join(initiative=elsewhere, user=reza)
+    assert _unread_requests(initiative.coordinator).count() == 3
+
+    memberships.decide_membership(
+        membership=initiative.memberships.get(user=reza),
+        coordinator=staff(),  # not the coordinator
+        accept=accept,
+    )
+
+    # Only the answered request's notice: Sara's and Reza's other one still wait.
+    waiting = _unread_requests(initiative.coordinator)
+    assert sorted(n.context["initiative_id"] for n in waiting) == sorted(
+        [initiative.pk, elsewhere.pk]
+    )
+    assert {n.about for n in waiting} == {sara, reza}
+
+
+def test_a_request_taken_back_leaves_the_coordinator_nothing_to_do():
+    initiative = InitiativeFactory()
+    reza = diplomat()
+    memberships.request_to_join(initiative=initiative, user=reza)
+
+    memberships.leave_initiative(initiative=initiative, user=reza)
+
+    assert not _unread_requests(initiative.coordinator).exists()
 
 
 def test_a_join_request_from_someone_who_is_not_a_diplomat_is_refused_clearly():

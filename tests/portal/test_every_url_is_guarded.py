@@ -159,6 +159,7 @@ PORTAL = {
     "": [get("/", *everyone(200))],
     "healthz": [get("/healthz", *everyone(200))],
     "livez": [get("/livez", *everyone(200))],
+    "favicon.ico": [get("/favicon.ico", *everyone("/static/img/favicon.ico"))],
     "i18n/setlang/": [
         post("/i18n/setlang/", *everyone(HOME), language="fa", next="/"),
         get("/i18n/setlang/", *everyone(405)),
