@@ -267,9 +267,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Citizen Diplomat Portal: open data API",
     "DESCRIPTION": (
         "The programme's public data, read-only: sister cities, joint initiatives, public "
-        "meetings and figures. Lists take a cursor (follow `next`), answer 304 to "
-        "If-None-Match or If-Modified-Since while nothing changed, and are limited per address "
-        "(429 with Retry-After). Nothing personal is published."
+        "meetings, the cities' public agreements, accepted proposals and figures. Lists take "
+        "a cursor (follow `next`), answer 304 to If-None-Match or If-Modified-Since while "
+        "nothing changed, and are limited per address (429 with Retry-After). Nothing personal "
+        "is published."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -2,11 +2,12 @@
 portal a few cache reads (a 304) while nothing changed.
 
 The validators come from what the answer is made of: the topic versions of
-diplomacy_portal.fragments (a city, a contact, an initiative or a membership changed), the day
-(a city's health depends on it) and, for meetings, one aggregate query. Last-Modified is when
-the API first saw that combination, kept in the cache: nothing is held by a process. The
-answer itself is kept in the cache under its ETag for PUBLIC_PAGES_CACHE_SECONDS, as the public
-pages are: a new version of its data is a new ETag, so a change shows at once.
+diplomacy_portal.fragments (a city, a contact, an agreement, an initiative or a membership
+changed), the day (a city's health and an agreement's status depend on it) and, for meetings
+and for proposals, one aggregate query each. Last-Modified is when the API first saw that
+combination, kept in the cache: nothing is held by a process. The answer itself is kept in
+the cache under its ETag for PUBLIC_PAGES_CACHE_SECONDS, as the public pages are: a new
+version of its data is a new ETag, so a change shows at once.
 """
 
 import hashlib

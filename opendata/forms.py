@@ -6,7 +6,7 @@ from diplomacy_portal.forms import CalendarDateField
 from diplomacy_portal.vocabulary import CooperationField
 from initiatives.forms import InitiativeFilterForm
 from initiatives.models import Initiative
-from sistercities.models import SisterCity
+from sistercities.models import Agreement, SisterCity
 
 
 def _blank(choices):
@@ -36,6 +36,22 @@ class MeetingFilterForm(DatesForm):
     initiative = forms.ModelChoiceField(
         queryset=Initiative.objects.all(), to_field_name="slug", required=False
     )
+
+
+class AgreementFilterForm(forms.Form):
+    city = forms.ModelChoiceField(
+        queryset=SisterCity.objects.all(), to_field_name="slug", required=False
+    )
+    kind = forms.ChoiceField(choices=_blank(Agreement.Kind.choices), required=False)
+    status = forms.ChoiceField(choices=_blank(Agreement.Status.choices), required=False)
+
+
+class ProposalFilterForm(forms.Form):
+    q = forms.CharField(required=False, max_length=100)
+    city = forms.ModelChoiceField(
+        queryset=SisterCity.objects.all(), to_field_name="slug", required=False
+    )
+    field = forms.ChoiceField(choices=_blank(CooperationField.choices), required=False)
 
 
 class ApiTokenForm(forms.Form):

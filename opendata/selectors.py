@@ -5,7 +5,9 @@ from django.utils import timezone
 
 from initiatives import selectors as initiative_selectors
 from initiatives.models import Initiative, Meeting
-from sistercities.models import SisterCity
+from proposals import selectors as proposal_selectors
+from proposals.models import Proposal
+from sistercities.models import Agreement, SisterCity
 from sistercities.selectors.health import health_rows
 
 from .models import ApiToken
@@ -77,6 +79,38 @@ def public_meetings(*, city=None, initiative=None, starts_from=None, starts_unti
     if starts_until:
         found = found.filter(starts_at__date__lte=starts_until)
     return found
+
+
+def public_agreements(*, city=None, kind="", status="") -> QuerySet[Agreement]:
+    """The agreements the city pages show, with their status today (`state`) as those pages
+    give it: the one set by hand, else the one the dates give."""
+    found = Agreement.objects.filter(is_public=True).with_state().select_related("city")
+    if city is not None:
+        found = found.filter(city=city)
+    if kind:
+        found = found.filter(kind=kind)
+    if status:
+        found = found.filter(state=status)
+    return found
+
+
+def accepted_proposals(*, city=None, field="", q="") -> QuerySet[Proposal]:
+    """The proposals the portal accepted (a public decision), with their supports counted,
+    their cities and the initiative each became."""
+    return proposal_selectors.public_proposals(
+        q=q, city=city, field=field, status=Proposal.Status.ACCEPTED
+    ).select_related("initiative")
+
+
+def proposals_freshness() -> str:
+    """Changes whenever a proposal is saved, added or deleted, or an accepted one's supports
+    change (a supporter's account deleted): one aggregate query."""
+    found = Proposal.objects.aggregate(
+        changed=Max("updated_at"),
+        n=Count("pk", distinct=True),
+        supports=Count("supports", filter=Q(status=Proposal.Status.ACCEPTED)),
+    )
+    return f"{found['changed']}:{found['n']}:{found['supports']}"
 
 
 def meetings_freshness() -> str:

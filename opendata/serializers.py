@@ -1,17 +1,22 @@
 """What the API says of each thing: public facts only, both languages' names, links.
 
 Nothing here names a person: no member, coordinator, organiser or invitee, no e-mail address,
-no application (tests/opendata/test_privacy.py walks every field of the schema to prove it).
+no application, no proposal's author, supporter, note to the author or attachment
+(tests/opendata/test_privacy.py walks every field of the schema to prove it). An agreement's
+signatories are the exception the agreement itself makes public: who signed for each city.
 """
 
+import datetime
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework import serializers
 
 from diplomacy_portal.vocabulary import CooperationField
 from initiatives.models import Initiative, Meeting
-from sistercities.models import SisterCity
+from proposals.models import BudgetRange, Partner, Proposal
+from sistercities.models import Agreement, SisterCity
 from sistercities.selectors.health import ALIVE, FADING, QUIET, SUSPENDED
 
 HEALTH = [ALIVE, QUIET, FADING, SUSPENDED]
@@ -63,6 +68,9 @@ class CitySerializer(serializers.ModelSerializer):
     initiatives_url = serializers.SerializerMethodField(
         help_text="The city's initiatives in this API."
     )
+    agreements_url = serializers.SerializerMethodField(
+        help_text="The city's public agreements in this API."
+    )
 
     class Meta:
         model = SisterCity
@@ -86,6 +94,7 @@ class CitySerializer(serializers.ModelSerializer):
             "url",
             "api_url",
             "initiatives_url",
+            "agreements_url",
         ]
 
     def get_url(self, city) -> str:
@@ -93,6 +102,9 @@ class CitySerializer(serializers.ModelSerializer):
 
     def get_initiatives_url(self, city) -> str:
         return _list_url(self, "opendata:api-initiative-list", city=city.slug)
+
+    def get_agreements_url(self, city) -> str:
+        return _list_url(self, "opendata:api-agreement-list", city=city.slug)
 
 
 def _list_url(serializer, name: str, **query) -> str:
@@ -172,6 +184,87 @@ class MeetingSerializer(serializers.ModelSerializer):
 
     def get_ends_at(self, meeting) -> str:
         return meeting.ends_at.astimezone(meeting.zone).isoformat()
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    """An agreement of selectors.public_agreements (its `state` annotated)."""
+
+    api_url = serializers.HyperlinkedIdentityField(view_name="opendata:api-agreement-detail")
+    city = CityLinkSerializer()
+    status = serializers.ChoiceField(
+        source="state",
+        choices=Agreement.Status.choices,
+        help_text="Today's: the one staff set (superseded), else the one the dates give.",
+    )
+    document_url = serializers.SerializerMethodField(
+        help_text="The signed document (PDF), only where it is published; else null."
+    )
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "id",
+            "title_en",
+            "title_fa",
+            "kind",
+            "signed_on",
+            "valid_until",
+            "status",
+            "signatories",
+            "city",
+            "document_url",
+            "api_url",
+        ]
+
+    def get_document_url(self, agreement) -> str | None:
+        if not agreement.downloadable_by_anyone:
+            return None
+        return self.context["request"].build_absolute_uri(agreement.get_document_url())
+
+
+class ProposalSerializer(serializers.ModelSerializer):
+    """An accepted proposal as its author wrote it (in whichever language), with the decision."""
+
+    api_url = serializers.HyperlinkedIdentityField(view_name="opendata:api-proposal-detail")
+    url = serializers.SerializerMethodField(help_text="The proposal's page on the portal.")
+    cities = CityLinkSerializer(many=True)
+    partners = serializers.ListField(child=serializers.ChoiceField(choices=Partner.choices))
+    budget = serializers.ChoiceField(choices=BudgetRange.choices)
+    decided_on = serializers.SerializerMethodField(help_text="The day it was accepted, if known.")
+    support_count = serializers.IntegerField(
+        source="supports_count", help_text="Diplomats who supported it; who they are is not."
+    )
+    initiative = InitiativeLinkSerializer(
+        allow_null=True, help_text="The initiative it became, if any."
+    )
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "id",
+            "title",
+            "summary",
+            "achieves",
+            "needs_people",
+            "budget",
+            "partners",
+            "field",
+            "status",
+            "decided_on",
+            "support_count",
+            "cities",
+            "initiative",
+            "url",
+            "api_url",
+        ]
+
+    def get_url(self, proposal) -> str:
+        return _page_url(self, proposal)
+
+    def get_decided_on(self, proposal) -> datetime.date | None:
+        if proposal.decided_at is None:
+            return None
+        return timezone.localdate(proposal.decided_at)
 
 
 class FiguresSerializer(serializers.Serializer):

@@ -18,11 +18,18 @@ from rest_framework.views import APIView
 
 from diplomacy_portal.vocabulary import CooperationField
 from initiatives.models import Initiative
-from sistercities.models import SisterCity
+from sistercities.models import Agreement, SisterCity
 
 from . import docs, selectors, serializers, services
 from .conditional import ConditionalMixin
-from .forms import ApiTokenForm, CityFilterForm, InitiativeApiFilterForm, MeetingFilterForm
+from .forms import (
+    AgreementFilterForm,
+    ApiTokenForm,
+    CityFilterForm,
+    InitiativeApiFilterForm,
+    MeetingFilterForm,
+    ProposalFilterForm,
+)
 from .models import ApiToken
 from .permissions import DashboardToken
 
@@ -38,6 +45,12 @@ class BySlug(Pages):
 
 class ByStart(Pages):
     ordering = ("starts_at", "id")
+
+
+class ById(Pages):
+    # The order they were recorded in: unique, and a new record comes last, so a client
+    # reading page after page misses none added meanwhile.
+    ordering = "id"
 
 
 def _filters(form_class, request) -> dict:
@@ -178,6 +191,69 @@ class MeetingList(MeetingsMixin, generics.ListAPIView):
 class MeetingDetail(MeetingsMixin, generics.RetrieveAPIView):
     def get_queryset(self):
         return selectors.public_meetings()
+
+
+@extend_schema(
+    summary="Public agreements of the sister cities",
+    responses=_answers(serializers.AgreementSerializer(many=True), filters=True),
+    parameters=[
+        _text("city", "A sister city's slug."),
+        _choice("kind", Agreement.Kind.choices, "The agreement's kind."),
+        _choice("status", Agreement.Status.choices, "The agreement's status today."),
+    ],
+)
+class AgreementList(ConditionalMixin, generics.ListAPIView):
+    # Agreements change with the "cities" topic (sistercities.apps); their status with the day,
+    # which every ETag names.
+    serializer_class = serializers.AgreementSerializer
+    pagination_class = ById
+
+    def get_queryset(self):
+        return selectors.public_agreements(**_filters(AgreementFilterForm, self.request))
+
+
+@extend_schema(summary="A public agreement", responses=_answers(serializers.AgreementSerializer))
+class AgreementDetail(ConditionalMixin, generics.RetrieveAPIView):
+    serializer_class = serializers.AgreementSerializer
+
+    def get_queryset(self):
+        return selectors.public_agreements()
+
+
+class ProposalsMixin(ConditionalMixin):
+    """Answers made of proposals, whose changes no topic version follows."""
+
+    serializer_class = serializers.ProposalSerializer
+
+    def made_of(self) -> str:
+        return f"{super().made_of()}:{selectors.proposals_freshness()}"
+
+
+@extend_schema(
+    summary="Accepted proposals",
+    responses=_answers(serializers.ProposalSerializer(many=True), filters=True),
+    parameters=[
+        OpenApiParameter(
+            "q",
+            OpenApiTypes.STR,
+            description="Words in the title, summary or aims, or a city's name "
+            "(100 characters at most).",
+        ),
+        _text("city", "A sister city's slug."),
+        _choice("field", CooperationField.choices, "The proposal's field."),
+    ],
+)
+class ProposalList(ProposalsMixin, generics.ListAPIView):
+    pagination_class = ById
+
+    def get_queryset(self):
+        return selectors.accepted_proposals(**_filters(ProposalFilterForm, self.request))
+
+
+@extend_schema(summary="An accepted proposal", responses=_answers(serializers.ProposalSerializer))
+class ProposalDetail(ProposalsMixin, generics.RetrieveAPIView):
+    def get_queryset(self):
+        return selectors.accepted_proposals()
 
 
 class FiguresBody(APIView):

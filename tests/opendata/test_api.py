@@ -5,6 +5,8 @@ import pytest
 from django.utils.http import http_date
 
 from initiatives.models import Initiative, Meeting
+from proposals.models import Support
+from sistercities.models import Agreement
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +22,7 @@ def test_a_city_is_published_in_both_languages_with_its_health_and_links(client,
     assert city["url"] == "http://testserver/cities/florence/"
     assert city["api_url"] == "http://testserver/api/v1/cities/florence/"
     assert city["initiatives_url"] == "http://testserver/api/v1/initiatives/?city=florence"
+    assert city["agreements_url"] == "http://testserver/api/v1/agreements/?city=florence"
 
 
 def test_the_city_list_filters_by_status_and_search_like_the_pages(client, programme):
@@ -77,6 +80,83 @@ def test_lists_are_read_page_by_page_with_a_cursor(client, programme, settings):
         "kuala-lumpur",
     ]
     assert second["next"] is None
+
+
+def test_only_public_agreements_are_published_with_their_status_and_city(client, programme):
+    agreements = client.get("/api/v1/agreements/").json()["results"]
+    secret = client.get(f"/api/v1/agreements/{programme['secret_agreement'].pk}/")
+
+    assert [a["title_en"] for a in agreements] == ["Twinning", "Trade memorandum"]
+    twinning, trade = agreements
+    assert (twinning["title_fa"], twinning["kind"]) == ("Twinning (fa)", "sister_city")
+    assert (twinning["signed_on"], twinning["valid_until"]) == ("2000-05-01", None)
+    assert twinning["signatories"] == "The two mayors"
+    assert (twinning["status"], trade["status"]) == ("in_force", "expiring")
+    assert twinning["city"]["api_url"] == "http://testserver/api/v1/cities/florence/"
+    assert twinning["api_url"] == f"http://testserver/api/v1/agreements/{twinning['id']}/"
+    assert secret.status_code == 404
+
+
+def test_an_agreement_s_document_is_linked_only_where_anyone_may_download_it(client, programme):
+    twinning = client.get(f"/api/v1/agreements/{programme['twinning'].pk}/").json()
+    trade = client.get(f"/api/v1/agreements/{programme['expiring'].pk}/").json()
+    download = client.get(twinning["document_url"])
+
+    public_id = programme["twinning"].public_id
+    assert twinning["document_url"] == f"http://testserver/agreements/{public_id}/document/"
+    assert download.status_code == 200
+    assert trade["document_url"] is None
+
+
+def test_agreements_filter_by_city_kind_and_today_s_status(client, programme):
+    def titles(**query):
+        found = client.get("/api/v1/agreements/", query).json()["results"]
+        return [a["title_en"] for a in found]
+
+    Agreement.objects.filter(title_en="Twinning").update(status="superseded")
+    assert titles(city="kuala-lumpur") == ["Trade memorandum"]
+    assert titles(kind="sister_city") == ["Twinning"]
+    assert titles(status="expiring") == ["Trade memorandum"]
+    assert titles(status="superseded") == ["Twinning"]
+    assert titles(status="in_force") == []
+
+
+def test_only_accepted_proposals_are_published_without_their_author(client, programme):
+    proposals = client.get("/api/v1/proposals/").json()["results"]
+    pending = client.get(f"/api/v1/proposals/{programme['pending'].pk}/")
+
+    assert [p["title"] for p in proposals] == ["Miniature painting workshops"]
+    proposal = proposals[0]
+    assert (proposal["status"], proposal["field"]) == ("accepted", "handicrafts")
+    assert proposal["summary"].startswith("Isfahan's miniaturists")
+    assert proposal["support_count"] == 1
+    assert proposal["decided_on"] is not None
+    assert [city["slug"] for city in proposal["cities"]] == ["florence", "kuala-lumpur"]
+    assert proposal["initiative"]["api_url"] == "http://testserver/api/v1/initiatives/crafts/"
+    assert proposal["url"] == f"http://testserver/proposals/{proposal['id']}/"
+    assert not {"author", "attachment", "history", "note", "supports"} & set(proposal)
+    assert pending.status_code == 404
+
+
+def test_proposals_filter_by_city_field_and_search(client, programme):
+    def count(**query):
+        return len(client.get("/api/v1/proposals/", query).json()["results"])
+
+    assert count(city="kuala-lumpur") == count(field="handicrafts") == count(q="miniature") == 1
+    assert count(field="cultural") == count(q="nowhere") == 0
+    assert client.get("/api/v1/proposals/", {"city": "atlantis"}).status_code == 400
+
+
+def test_a_proposal_s_support_taken_away_is_seen_at_the_next_poll(client, programme):
+    first = client.get("/api/v1/proposals/")
+    again = client.get("/api/v1/proposals/", headers={"if-none-match": first["ETag"]})
+    Support.objects.filter(proposal=programme["accepted"]).delete()  # an account deleted
+
+    changed = client.get("/api/v1/proposals/", headers={"if-none-match": first["ETag"]})
+
+    assert again.status_code == 304
+    assert changed.status_code == 200
+    assert changed.json()["results"][0]["support_count"] == 0
 
 
 def test_the_figures_are_the_programme_s_counts(client, programme):
@@ -146,6 +226,20 @@ def test_a_client_polling_gets_304_while_nothing_changed(client, programme):
     assert since.status_code == 304
 
 
+def test_a_client_polling_the_agreements_gets_304_until_one_changes(client, programme):
+    first = client.get("/api/v1/agreements/")
+    again = client.get("/api/v1/agreements/", headers={"if-none-match": first["ETag"]})
+    agreement = programme["twinning"]
+    agreement.signatories = "The two mayors and the two councils"
+    agreement.save()
+
+    changed = client.get("/api/v1/agreements/", headers={"if-none-match": first["ETag"]})
+
+    assert (again.status_code, again.content) == (304, b"")
+    assert changed.status_code == 200
+    assert "the two councils" in changed.json()["results"][0]["signatories"]
+
+
 def test_a_change_is_seen_at_the_next_poll(client, programme):
     first = client.get("/api/v1/initiatives/")
     initiative = Initiative.objects.get(slug="music")
@@ -191,3 +285,14 @@ def test_anonymous_readers_are_limited_per_address_with_retry_after(client, sett
     assert refused.json()["detail"]
     assert elsewhere.status_code == 200
     assert forged.status_code == 429
+
+
+@pytest.mark.parametrize("url", ["/api/v1/agreements/", "/api/v1/proposals/"])
+def test_the_new_lists_count_against_the_same_limit(client, settings, url):
+    settings.API_ANONYMOUS_RATE = "2/min"
+    first = [client.get(url, REMOTE_ADDR="192.0.2.9") for _ in range(2)]
+    refused = client.get(url, REMOTE_ADDR="192.0.2.9")
+
+    assert [response.status_code for response in first] == [200] * 2
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0

@@ -1,5 +1,6 @@
 """Nothing personal leaves through the API: no member's or applicant's name, no e-mail
-address, no application data. Every field of every answer is walked, and every field the
+address, no application data, no proposal's author, supporter, note to the author or
+attachment. Every field of every answer is walked, and every field the
 schema describes is looked at by name."""
 
 import re
@@ -8,6 +9,7 @@ import pytest
 from drf_spectacular.generators import SchemaGenerator
 
 from citizens.models import DiplomatApplication, User
+from proposals.models import Proposal, ProposalStatusChange
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +17,7 @@ pytestmark = pytest.mark.django_db
 PERSONAL = re.compile(
     r"e.?mail|first_name|last_name|full_name|user|member(?!_count)|coordinator|organi[sz]er|"
     r"invit|applica|motivation|phone|birth|occupation|partner_contact|contact_name|online_link|"
-    r"note|address",
+    r"note|address|author|attachment|support(?!_count)|public_id",
     re.IGNORECASE,
 )
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
@@ -61,6 +63,10 @@ def _personal_texts() -> set[str]:
             application.occupation,
             application.motivation,
         }
+    # What only a proposal's author and the staff read: the notes of decisions, the attachment.
+    texts |= set(ProposalStatusChange.objects.values_list("note", flat=True))
+    for proposal in Proposal.objects.all():
+        texts |= {proposal.attachment.name, str(proposal.public_id)}
     return {text for text in texts if text and len(text) >= 4}
 
 
@@ -68,7 +74,7 @@ def test_no_field_the_schema_describes_names_a_person():
     schema = SchemaGenerator().get_schema(request=None, public=True)
 
     fields = _schema_properties(schema["components"]["schemas"])
-    assert "member_count" in fields and "name_fa" in fields
+    assert {"member_count", "support_count", "name_fa", "signatories"} <= fields
     assert not [name for name in fields if PERSONAL.search(name)]
 
 
@@ -81,6 +87,10 @@ def _answers(client, programme, key):
         f"/api/v1/initiatives/{crafts.slug}/",
         "/api/v1/meetings/",
         f"/api/v1/meetings/{public.pk}/",
+        "/api/v1/agreements/",
+        f"/api/v1/agreements/{programme['twinning'].pk}/",
+        "/api/v1/proposals/",
+        f"/api/v1/proposals/{programme['accepted'].pk}/",
         "/api/v1/figures/",
         "/api/v1/dashboard/cities/",
     ]
@@ -92,9 +102,13 @@ def _answers(client, programme, key):
 
 def test_every_field_of_every_answer_is_free_of_personal_data(client, programme, official_key):
     people = _personal_texts()
-    assert len(people) > 6  # members, an applicant, the coordinator, the official
+    # Members, an applicant, the coordinator, the official; the proposals' authors, supporter,
+    # reviewer, note and attachment.
+    assert len(people) > 6
+    assert {"author@example.org", "supporter@example.org", "Please say which workshops."} <= people
 
     for url, answer in _answers(client, programme, official_key):
+        assert answer, url
         for path, value in _walk(answer):
             text = str(value)
             assert not EMAIL.search(text), f"{url} {path}: {text}"

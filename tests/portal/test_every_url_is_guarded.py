@@ -270,6 +270,18 @@ PORTAL = {
         # A board meeting is not public: not even its invitees read it here.
         get("/api/v1/meetings/{meeting}/", *everyone(404)),
     ],
+    "api/v1/agreements/": [get("/api/v1/agreements/", *everyone(200))],
+    "api/v1/agreements/<int:pk>/": [
+        get("/api/v1/agreements/{agreement_pk}/", *everyone(200)),
+        # Kept off the city's public page: not published here either, whoever asks.
+        get("/api/v1/agreements/{hidden_agreement}/", *everyone(404)),
+    ],
+    "api/v1/proposals/": [get("/api/v1/proposals/", *everyone(200))],
+    "api/v1/proposals/<int:pk>/": [
+        get("/api/v1/proposals/{accepted_proposal}/", *everyone(200)),
+        # Only the accepted ones are published: one still under consideration is not.
+        get("/api/v1/proposals/{proposal}/", *everyone(404)),
+    ],
     "api/v1/figures/": [get("/api/v1/figures/", *everyone(200))],
     # The dashboards' figures need an official's or staff's token: a session opens nothing.
     "api/v1/dashboard/cities/": [get("/api/v1/dashboard/cities/", *everyone(401))],
@@ -962,6 +974,10 @@ def _build_world():
         agreements[published].document_public = published
         agreements[published].document.save("signed.pdf", ContentFile(pdf_bytes()))
     proposal = proposal_in("submitted", author=diplomat("author@example.org"), cities=[city])
+    accepted = proposal_in("accepted", author=diplomat("accepted@example.org"), cities=[city])
+    hidden_agreement = Agreement.objects.create(
+        city=city, title_en="Draft", title_fa="پیش‌نویس", kind="protocol", is_public=False
+    )
     draft = make_proposal(author=users["diplomat"], cities=[city])
     draft.attachment.save("plan.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
     public_meeting = MeetingFactory(initiative=initiative, kind="public_event")
@@ -1005,6 +1021,8 @@ def _build_world():
             raw="BEGIN:VCALENDAR",
         ).pk,
         "proposal": proposal.pk,
+        "accepted_proposal": accepted.pk,
+        "hidden_agreement": hidden_agreement.pk,
         "draft": draft.pk,
         "attachment": draft.public_id,
         "proposal_change": proposal.history.first().pk,
