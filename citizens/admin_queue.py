@@ -130,8 +130,10 @@ class PreferredCityFilter(admin.SimpleListFilter):
         )
 
     def queryset(self, request, queryset):
-        if (self.value() or "").isdigit():
-            return queryset.filter(preferred_cities__id=self.value())
+        value = self.value() or ""
+        # ASCII digits only: "²" is a digit to isdigit(), not to the database.
+        if value.isascii() and value.isdigit():
+            return queryset.filter(preferred_cities__id=value)
         return queryset
 
 

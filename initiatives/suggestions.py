@@ -6,6 +6,7 @@ import operator
 from dataclasses import dataclass, field
 from functools import reduce
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Case, Exists, OuterRef, Q, When
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -56,19 +57,26 @@ class Suggestion:
 
 def suggested_initiatives(user: User, *, limit: int = SUGGESTIONS) -> list[Suggestion]:
     """Open initiatives `user` has not joined or asked to join that match their application,
-    best match first (four queries, however many initiatives there are)."""
+    best match first (two queries, however many initiatives there are)."""
+    preferred = DiplomatApplication.preferred_cities.through.objects.filter(
+        diplomatapplication_id=OuterRef("pk")
+    )
     application = (
         DiplomatApplication.objects.filter(user=user, status=DiplomatApplication.Status.APPROVED)
+        .annotate(
+            city_ids=ArraySubquery(preferred.values("sistercity_id")),
+            spoken=ArraySubquery(
+                LanguageSkill.objects.filter(application_id=OuterRef("pk")).values("language")
+            ),
+        )
         .only("fields_of_expertise")
         .first()
     )
     if application is None:
         return []
     fields = set(application.fields_of_expertise)
-    cities = set(application.preferred_cities.values_list("pk", flat=True))
-    spoken = set(
-        LanguageSkill.objects.filter(application=application).values_list("language", flat=True)
-    )
+    cities = set(application.city_ids)
+    spoken = set(application.spoken)
     countries = countries_speaking(spoken)
     if not (fields or cities or countries):
         return []

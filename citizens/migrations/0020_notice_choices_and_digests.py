@@ -16,22 +16,22 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='notification',
             name='awaits_digest',
-            field=models.BooleanField(default=False, verbose_name='awaits the digest'),
+            field=models.BooleanField(db_default=False, default=False, verbose_name='awaits the digest'),
         ),
         migrations.AddField(
             model_name='outgoingemail',
             name='unsubscribe_url',
-            field=models.URLField(blank=True, max_length=500, verbose_name='unsubscribe link'),
+            field=models.URLField(blank=True, db_default='', default='', max_length=500, verbose_name='unsubscribe link'),
         ),
         migrations.AddField(
             model_name='user',
             name='digest_hour',
-            field=models.PositiveSmallIntegerField(default=18, help_text="In the portal's time zone.", validators=[django.core.validators.MaxValueValidator(23)], verbose_name='hour of the daily digest'),
+            field=models.PositiveSmallIntegerField(db_default=18, default=18, help_text="In the portal's time zone.", validators=[django.core.validators.MaxValueValidator(23)], verbose_name='hour of the daily digest'),
         ),
         migrations.AddField(
             model_name='user',
             name='notice_delivery',
-            field=models.JSONField(blank=True, default=dict, verbose_name='how notices reach me'),
+            field=models.JSONField(blank=True, db_default=models.Value({}, output_field=models.JSONField()), default=dict, verbose_name='how notices reach me'),
         ),
         migrations.CreateModel(
             name='Digest',

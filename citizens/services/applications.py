@@ -164,7 +164,7 @@ def submit_application(*, application: DiplomatApplication, actor: User) -> Dipl
     notify(
         recipients=[actor],
         kind=Notification.Kind.APPLICATION_RECEIVED,
-        url=reverse("citizens:me"),
+        url=reverse("me"),
     )
     return application
 

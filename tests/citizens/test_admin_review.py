@@ -297,13 +297,14 @@ def _submitted_applications(count: int, city) -> None:
 
 
 @pytest.mark.django_db
-def test_the_queue_makes_the_same_few_queries_for_10_and_500_applications(staff_client):
+def test_the_queue_makes_the_same_few_queries_for_150_and_500_applications(staff_client):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     city = SisterCityFactory(name_en="Florence")
     queries = {}
-    for total, more in ((10, 10), (500, 490)):
+    # Both more than a page: a queue that fits on one is counted exactly, one query more.
+    for total, more in ((150, 150), (500, 350)):
         _submitted_applications(more, city)
         staff_client.get(QUEUE)  # the first read of a session may do one-off work
         with CaptureQueriesContext(connection) as captured:
@@ -313,7 +314,7 @@ def test_the_queue_makes_the_same_few_queries_for_10_and_500_applications(staff_
 
     # The session with its user, the filter choices, the page itself; the counts by status
     # (which also give the page count) once every half minute.
-    assert queries[10] == queries[500] <= 10
+    assert queries[150] == queries[500] <= 10
 
 
 @pytest.mark.django_db
