@@ -11,7 +11,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from citizens.models import LanguageSkill, User
+from citizens.models import LanguageSkill, ReminderLead, User
 from diplomacy_portal import l10n
 from diplomacy_portal.forms import CalendarDateField
 from diplomacy_portal.vocabulary import CooperationField
@@ -236,6 +236,24 @@ class MeetingForm(forms.Form):
             "Leave empty for no limit. Once full, further acceptances join a waiting list."
         ),
     )
+    reminders = forms.ChoiceField(
+        label=_("Reminders for invitees"),
+        choices=[
+            ("own", _("Each person's own choice")),
+            ("fixed", _("The same for everyone, as chosen below")),
+        ],
+        initial="own",
+        required=False,  # left out, each person's own choice
+        widget=forms.RadioSelect,
+    )
+    reminder_leads = forms.TypedMultipleChoiceField(
+        label=_("Remind everyone"),
+        coerce=int,
+        choices=ReminderLead.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Used only when the reminders are the same for everyone; none ticked: none."),
+    )
 
     def __init__(
         self, *args, initiatives=None, find: str = "", meeting: Meeting | None = None, **kwargs
@@ -321,6 +339,8 @@ class MeetingForm(forms.Form):
             "online_link": meeting.online_link,
             "agenda": meeting.agenda,
             "capacity": meeting.capacity,
+            "reminders": "own" if meeting.reminder_leads is None else "fixed",
+            "reminder_leads": meeting.reminder_leads or [],
         }
 
     def clean(self):
@@ -353,6 +373,9 @@ class MeetingForm(forms.Form):
             **{name: data[name] for name in names},
             "agenda": data["agenda"],
             "capacity": data["capacity"],
+            "reminder_leads": (
+                sorted(data["reminder_leads"]) if data.get("reminders") == "fixed" else None
+            ),
         }
 
 
