@@ -16,11 +16,11 @@ from diplomacy_portal import l10n
 from diplomacy_portal.forms import CalendarDateField
 from diplomacy_portal.vocabulary import CooperationField
 
-from .models import Initiative, Meeting
+from .models import Initiative, Invitation, Meeting
 from .services.initiatives import DETAILS as INITIATIVE_DETAILS
 from .services.initiatives import SLUG_LENGTH, initiative_problems, suggest_slug
 from .services.meetings import meeting_problems
-from .services.messages import MAX_BODY, MAX_SUBJECT
+from .services.messages import MAX_BODY, MAX_NOTE, MAX_SUBJECT
 
 
 class CityChoiceField(forms.ModelChoiceField):
@@ -461,3 +461,34 @@ class MessageForm(forms.Form):
         help_text=_("Plain text; each recipient sees it in their inbox and by e-mail."),
     )
     key = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class RemindInviteesForm(forms.Form):
+    """The invitees a coordinator reminds, with a note of their own; those who have not
+    answered are ticked at first. `key` stops a second press from sending twice."""
+
+    invitations = forms.ModelMultipleChoiceField(
+        label=_("Remind"),
+        queryset=Invitation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one invitee.")},
+    )
+    note = forms.CharField(
+        label=_("Message"),
+        max_length=MAX_NOTE,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("A few words of your own, under the meeting's time and place."),
+    )
+    key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, invitations, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["invitations"]
+        field.queryset = invitations
+        field.label_from_instance = self.label_for
+        field.initial = [i.pk for i in invitations if i.state == Invitation.State.SENT]
+
+    @staticmethod
+    def label_for(invitation: Invitation) -> str:
+        name = invitation.invitee.get_full_name() or invitation.invitee.email
+        return f"{name} ({invitation.get_state_display()})"

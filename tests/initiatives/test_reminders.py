@@ -2,6 +2,8 @@
 2 days, several), a meeting may fix it for all its invitees, and each reminder goes once per
 lead and start of the meeting, however many beats run."""
 
+import re
+import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -9,12 +11,12 @@ import pytest
 from django.utils import timezone
 
 from citizens.models import Delivery, NoticeTopic, Notification, ReminderLead
-from initiatives.models import Invitation, SentReminder
+from initiatives.models import Invitation, MemberMessage, SentReminder
 from initiatives.services import invitations, meetings
 from tests.helpers import wait_for
 from tests.processes import service_env, start_beat, start_worker
 
-from .factories import MeetingFactory, diplomat, invitation
+from .factories import MeetingFactory, coordinator, diplomat, invitation
 from .test_ical import details
 
 pytestmark = pytest.mark.django_db
@@ -258,3 +260,82 @@ def test_the_coordinator_fixes_a_meetings_reminders_on_its_form_and_can_give_it_
     client.post(url, _meeting_form(meeting, reminders="own", reminder_leads=["1"]))
     meeting.refresh_from_db()
     assert meeting.reminder_leads is None
+
+
+# The coordinator's own reminder
+
+
+def _remind(client, meeting, *invited, note="Bring the samples, please.", key=None):
+    return client.post(
+        f"/meetings/{meeting.pk}/remind/",
+        {
+            "invitations": [i.pk for i in invited],
+            "note": note,
+            "key": key or str(uuid.uuid4()),
+        },
+    )
+
+
+def test_the_coordinator_reminds_the_chosen_invitees_with_a_note_and_a_second_press_sends_nothing(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    meeting = MeetingFactory(title="Crafts board")
+    silent = invitation(meeting, state="sent")
+    answered = invitation(meeting, state="accepted")
+    declined = invitation(meeting, state="declined")
+    client.force_login(meeting.initiative.coordinator)
+
+    page = client.get(f"/meetings/{meeting.pk}/remind/").content.decode()
+    assert re.search(rf'value="{silent.pk}"[^>]*checked', page)
+    assert not re.search(rf'value="{answered.pk}"[^>]*checked', page)
+    assert f'value="{declined.pk}"' not in page
+    key = str(uuid.uuid4())
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _remind(client, meeting, silent, key=key)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = _remind(client, meeting, silent, key=key)
+
+    assert first.status_code == 302
+    assert "This message was sent already." in second.content.decode()
+    assert [m.to for m in mailoutbox] == [[silent.invitee.email]]
+    assert "Bring the samples, please." in mailoutbox[0].body
+    assert "Crafts board" in mailoutbox[0].subject
+    assert reminders_of(answered.invitee) == 0
+
+
+def test_another_coordinator_can_neither_see_nor_forge_a_reminder_to_a_meetings_invitees(client):
+    meeting = MeetingFactory()
+    silent = invitation(meeting, state="sent")
+    client.force_login(coordinator(email="someone.else@example.org"))
+
+    assert client.get(f"/meetings/{meeting.pk}/remind/").status_code == 404
+    assert _remind(client, meeting, silent).status_code == 404
+    assert reminders_of(silent.invitee) == 0
+
+
+@pytest.mark.parametrize(
+    "problem",
+    ["nobody chosen", "another meeting's invitee", "a declined invitee", "no note", "long note"],
+)
+def test_a_reminder_with_bad_input_is_refused_with_a_message_and_nothing_is_sent(client, problem):
+    meeting = MeetingFactory()
+    silent = invitation(meeting, state="sent")
+    chosen, note = [silent], "See you there."
+    if problem == "nobody chosen":
+        chosen = []
+    elif problem == "another meeting's invitee":
+        chosen = [invitation(MeetingFactory(), state="sent")]
+    elif problem == "a declined invitee":
+        chosen = [invitation(meeting, state="declined")]
+    elif problem == "no note":
+        note = "   "
+    else:
+        note = "x" * 1001
+    client.force_login(meeting.initiative.coordinator)
+
+    response = _remind(client, meeting, *chosen, note=note)
+
+    assert response.status_code == 200
+    assert "is-invalid" in response.content.decode()
+    assert not Notification.objects.filter(kind="meeting_reminder").exists()
+    assert not MemberMessage.objects.exists()
