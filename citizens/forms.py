@@ -12,7 +12,7 @@ from diplomacy_portal import l10n
 from diplomacy_portal.forms import CalendarDateField
 from diplomacy_portal.vocabulary import CooperationField
 
-from .models import Delivery, DiplomatApplication, LanguageSkill, User
+from .models import Delivery, DiplomatApplication, LanguageSkill, ReminderLead, User
 from .services.applications import REQUIRED_FOR_SUBMISSION, adult_cut_off
 from .validators import validate_pdf, validate_photo
 
@@ -273,6 +273,16 @@ class NoticePreferencesForm(forms.Form):
         choices=[(hour, f"{hour:02d}:00") for hour in range(24)],
         help_text=_("In the portal's time zone. A day without notices sends no digest."),
     )
+    reminder_leads = forms.TypedMultipleChoiceField(
+        label=_("Remind me of a meeting"),
+        coerce=int,
+        choices=ReminderLead.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Tick none to get no reminders. A meeting's coordinator may choose for everyone."
+        ),
+    )
 
     def __init__(self, *args, user: User, topics: list, **kwargs):
         super().__init__(*args, **kwargs)
@@ -285,7 +295,8 @@ class NoticePreferencesForm(forms.Form):
                 widget=forms.RadioSelect,
             )
         self.fields["digest_hour"].initial = user.digest_hour
-        self.order_fields([topic.value for topic in topics] + ["digest_hour"])
+        self.fields["reminder_leads"].initial = user.reminder_leads
+        self.order_fields([topic.value for topic in topics] + ["digest_hour", "reminder_leads"])
 
     def choices(self) -> dict[str, str]:
         return {topic.value: self.cleaned_data[topic.value] for topic in self.topics}

@@ -37,6 +37,19 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
 
+class ReminderLead(models.IntegerChoices):
+    """How long before a meeting its reminder comes, in hours."""
+
+    HOUR = 1, _("1 hour before")
+    DAY = 24, _("1 day before")
+    TWO_DAYS = 48, _("2 days before")
+
+
+def default_reminder_leads() -> list[int]:
+    # One reminder the day before, as the portal always did.
+    return [ReminderLead.DAY]
+
+
 class User(AbstractUser):
     """A person with an account; signs in with their e-mail address."""
 
@@ -65,6 +78,15 @@ class User(AbstractUser):
         db_default=18,
         validators=[MaxValueValidator(23)],
         help_text=_("In the portal's time zone."),
+    )
+    # How long before each meeting this person is reminded (ReminderLead hours); empty: never.
+    reminder_leads = ArrayField(
+        models.PositiveSmallIntegerField(choices=ReminderLead.choices),
+        verbose_name=_("reminded before meetings"),
+        default=default_reminder_leads,
+        # The benchmark's data set writes people in SQL.
+        db_default=models.Value([24], output_field=ArrayField(models.PositiveSmallIntegerField())),
+        blank=True,
     )
 
     USERNAME_FIELD = "email"

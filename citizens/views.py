@@ -207,6 +207,7 @@ def notice_preferences(request):
             user=request.user,
             choices=form.choices(),
             digest_hour=form.cleaned_data["digest_hour"],
+            reminder_leads=form.cleaned_data["reminder_leads"],
         )
         messages.success(request, _("Your choices were saved."))
         return redirect("citizens:notices")

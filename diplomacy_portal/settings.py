@@ -218,10 +218,9 @@ PDF_INSPECTION_SECONDS = env.int("PDF_INSPECTION_SECONDS", default=20)
 # does not answer; unset, nothing is scanned and the admin's document view says so.
 CLAMD_SOCKET = env.str("CLAMD_SOCKET", default="")
 # E-mails go out in chunks, one task and one SMTP connection each (a meeting's thousands of
-# invitations are spread over the workers); reminders come this many hours before a meeting;
-# an e-mail's RSVP link works for this many days after it was sent.
+# invitations are spread over the workers); an e-mail's RSVP link works for this many days
+# after it was sent.
 INVITATION_CHUNK_SIZE = env.int("INVITATION_CHUNK_SIZE", default=200)
-MEETING_REMINDER_HOURS = env.int("MEETING_REMINDER_HOURS", default=24)
 RSVP_TOKEN_MAX_AGE_DAYS = env.int("RSVP_TOKEN_MAX_AGE_DAYS", default=180)
 # A change to a meeting waits this many seconds before invitees are sent it: further edits
 # meanwhile (the agenda, then the place) go out together as one update.
@@ -357,7 +356,8 @@ CELERY_BEAT_SCHEDULE = {
     "queue-due-emails": {"task": "citizens.tasks.queue_due_emails", "schedule": _SWEEP_EVERY},
     "send-meeting-reminders": {
         "task": "initiatives.tasks.send_meeting_reminders",
-        "schedule": 300.0,
+        # A reminder comes at most this late after its lead (1 hour, 1 day, 2 days) has come.
+        "schedule": env.float("MEETING_REMINDER_INTERVAL_SECONDS", default=300.0),
     },
     "tell-about-agreements": {
         "task": "sistercities.tasks.tell_about_agreements",

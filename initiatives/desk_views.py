@@ -16,7 +16,7 @@ from citizens.services.notifications import notification_text
 from diplomacy_portal import l10n
 
 from . import selectors
-from .forms import MessageForm
+from .forms import MessageForm, RemindInviteesForm
 from .models import Invitation
 from .services import InitiativeError, invitations
 from .services import messages as member_messages
@@ -124,3 +124,37 @@ def offer_seat(request, pk):
             % {"count": l10n.digits(len(promoted))},
         )
     return redirect("initiatives:desk-waiting-list", meeting.pk)
+
+
+@login_required
+def remind_invitees(request, pk):
+    """Remind the invitees the coordinator ticks (at first, those who have not answered)."""
+    meeting = _managed_meeting(request, pk)
+    form = RemindInviteesForm(
+        request.POST or None,
+        invitations=member_messages.remindable(meeting),
+        initial={"key": uuid.uuid4()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            sent = member_messages.remind_invitees(
+                sender=request.user,
+                meeting=meeting,
+                invitation_ids=[i.pk for i in form.cleaned_data["invitations"]],
+                note=form.cleaned_data["note"],
+                key=form.cleaned_data["key"],
+            )
+        except InitiativeError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _reminded_message(sent.recipients))
+            return redirect(meeting)
+    return render(request, "initiatives/meeting_remind.html", {"meeting": meeting, "form": form})
+
+
+def _reminded_message(count: int) -> str:
+    return ngettext(
+        "%(count)s invitee was reminded.",
+        "%(count)s invitees were reminded.",
+        count,
+    ) % {"count": l10n.digits(count)}

@@ -11,16 +11,16 @@ from django.utils.html import escape
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from citizens.models import LanguageSkill, User
+from citizens.models import LanguageSkill, ReminderLead, User
 from diplomacy_portal import l10n
 from diplomacy_portal.forms import CalendarDateField
 from diplomacy_portal.vocabulary import CooperationField
 
-from .models import Initiative, Meeting
+from .models import Initiative, Invitation, Meeting
 from .services.initiatives import DETAILS as INITIATIVE_DETAILS
 from .services.initiatives import SLUG_LENGTH, initiative_problems, suggest_slug
 from .services.meetings import meeting_problems
-from .services.messages import MAX_BODY, MAX_SUBJECT
+from .services.messages import MAX_BODY, MAX_NOTE, MAX_SUBJECT
 
 
 class CityChoiceField(forms.ModelChoiceField):
@@ -236,6 +236,24 @@ class MeetingForm(forms.Form):
             "Leave empty for no limit. Once full, further acceptances join a waiting list."
         ),
     )
+    reminders = forms.ChoiceField(
+        label=_("Reminders for invitees"),
+        choices=[
+            ("own", _("Each person's own choice")),
+            ("fixed", _("The same for everyone, as chosen below")),
+        ],
+        initial="own",
+        required=False,  # left out, each person's own choice
+        widget=forms.RadioSelect,
+    )
+    reminder_leads = forms.TypedMultipleChoiceField(
+        label=_("Remind everyone"),
+        coerce=int,
+        choices=ReminderLead.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Used only when the reminders are the same for everyone; none ticked: none."),
+    )
 
     def __init__(
         self, *args, initiatives=None, find: str = "", meeting: Meeting | None = None, **kwargs
@@ -321,6 +339,8 @@ class MeetingForm(forms.Form):
             "online_link": meeting.online_link,
             "agenda": meeting.agenda,
             "capacity": meeting.capacity,
+            "reminders": "own" if meeting.reminder_leads is None else "fixed",
+            "reminder_leads": meeting.reminder_leads or [],
         }
 
     def clean(self):
@@ -353,6 +373,9 @@ class MeetingForm(forms.Form):
             **{name: data[name] for name in names},
             "agenda": data["agenda"],
             "capacity": data["capacity"],
+            "reminder_leads": (
+                sorted(data["reminder_leads"]) if data.get("reminders") == "fixed" else None
+            ),
         }
 
 
@@ -438,3 +461,34 @@ class MessageForm(forms.Form):
         help_text=_("Plain text; each recipient sees it in their inbox and by e-mail."),
     )
     key = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class RemindInviteesForm(forms.Form):
+    """The invitees a coordinator reminds, with a note of their own; those who have not
+    answered are ticked at first. `key` stops a second press from sending twice."""
+
+    invitations = forms.ModelMultipleChoiceField(
+        label=_("Remind"),
+        queryset=Invitation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one invitee.")},
+    )
+    note = forms.CharField(
+        label=_("Message"),
+        max_length=MAX_NOTE,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("A few words of your own, under the meeting's time and place."),
+    )
+    key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, invitations, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["invitations"]
+        field.queryset = invitations
+        field.label_from_instance = self.label_for
+        field.initial = [i.pk for i in invitations if i.state == Invitation.State.SENT]
+
+    @staticmethod
+    def label_for(invitation: Invitation) -> str:
+        name = invitation.invitee.get_full_name() or invitation.invitee.email
+        return f"{name} ({invitation.get_state_display()})"

@@ -2,12 +2,14 @@ import uuid
 import zoneinfo
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from citizens.models import ReminderLead
 from diplomacy_portal.vocabulary import CooperationField
 
 
@@ -222,6 +224,14 @@ class Meeting(models.Model):
     )
     sequence = models.PositiveIntegerField(_("calendar sequence"), default=0)
     uid = models.CharField(_("calendar UID"), max_length=100, unique=True, default=_meeting_uid)
+    # The coordinator may fix when every invitee is reminded (ReminderLead hours; empty: no
+    # reminder); null leaves it to each person's own choice.
+    reminder_leads = ArrayField(
+        models.PositiveSmallIntegerField(choices=ReminderLead.choices),
+        verbose_name=_("reminders for invitees"),
+        null=True,
+        blank=True,
+    )
     organiser = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -361,6 +371,35 @@ class Invitation(models.Model):
     @property
     def needs_reconfirmation(self) -> bool:
         return self.state == self.State.RECONFIRM
+
+
+class SentReminder(models.Model):
+    """A reminder that went to one invitee, for one lead before one start of the meeting.
+
+    The start is kept so a moved meeting is reminded afresh for its new time, while the
+    unique constraint keeps two beats, or a rerun, from reminding anyone twice."""
+
+    invitation = models.ForeignKey(
+        Invitation,
+        on_delete=models.CASCADE,
+        related_name="sent_reminders",
+        verbose_name=_("invitation"),
+    )
+    lead_hours = models.PositiveSmallIntegerField(_("hours before"), choices=ReminderLead.choices)
+    starts_at = models.DateTimeField(_("for the start at"))
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sent reminder")
+        verbose_name_plural = _("sent reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invitation", "lead_hours", "starts_at"], name="one_reminder_per_lead"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.invitation_id} {self.lead_hours}h {self.starts_at:%Y-%m-%d %H:%M}"
 
 
 class MemberMessage(models.Model):

@@ -5,7 +5,7 @@ from .services import calendar_replies, invitations
 
 @shared_task
 def send_meeting_reminders() -> int:
-    """Periodic: remind invitees of tomorrow's meetings (MEETING_REMINDER_HOURS), once."""
+    """Periodic: remind invitees as each chose (or the meeting fixed), once per lead."""
     return invitations.send_due_reminders()
 
 

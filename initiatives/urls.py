@@ -30,6 +30,7 @@ urlpatterns = [
     path("meetings/<int:pk>/invite/", views.meeting_invite, name="meeting-invite"),
     path("meetings/<int:pk>/invitees.csv", views.meeting_invitees_csv, name="meeting-invitees-csv"),
     path("meetings/<int:pk>/rsvp/", views.meeting_rsvp, name="meeting-rsvp"),
+    path("meetings/<int:pk>/remind/", desk_views.remind_invitees, name="meeting-remind"),
     path("desk/", desk_views.desk, name="desk"),
     path(
         "desk/initiatives/<slug:slug>/write/",

@@ -93,11 +93,21 @@ def read_unsubscribe_token(token: str) -> tuple[User, str]:
     return user, topic
 
 
-def choose(*, user: User, choices: dict[str, str], digest_hour: int | None = None) -> None:
-    """Record how each topic reaches the person (and when their digest comes)."""
+def choose(
+    *,
+    user: User,
+    choices: dict[str, str],
+    digest_hour: int | None = None,
+    reminder_leads: list[int] | None = None,
+) -> None:
+    """Record how each topic reaches the person (when their digest comes, and how long before
+    a meeting they are reminded)."""
     user.notice_delivery = {**user.notice_delivery, **choices}
     fields = ["notice_delivery"]
     if digest_hour is not None:
         user.digest_hour = digest_hour
         fields.append("digest_hour")
+    if reminder_leads is not None:
+        user.reminder_leads = sorted(set(reminder_leads))
+        fields.append("reminder_leads")
     user.save(update_fields=fields)

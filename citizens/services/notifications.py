@@ -154,8 +154,9 @@ def notify_many(
     table = Notification._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (recipient_id, kind, context, url, created_at) "
-            "SELECT unnest(%s::bigint[]), %s, %s::jsonb, %s, %s",
+            # No e-mail, so nothing awaits a digest either (said here, not left to the default).
+            f"INSERT INTO {table} (recipient_id, kind, context, url, created_at, awaits_digest) "
+            "SELECT unnest(%s::bigint[]), %s, %s::jsonb, %s, %s, false",
             [recipient_ids, kind, json.dumps(context or {}), url, timezone.now()],
         )
         return cursor.rowcount

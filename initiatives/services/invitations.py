@@ -2,22 +2,21 @@
 
 import logging
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, Model, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, Model, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from citizens.models import Notification, OutgoingEmail, User
+from citizens.models import Notification, OutgoingEmail, ReminderLead, User
 from citizens.services import mail as mail_service
 from citizens.services.notifications import notify, notify_many
 
 from .. import emails
 from ..access import can_manage_meeting
-from ..models import Invitation, Meeting, Membership
+from ..models import Invitation, Meeting, Membership, SentReminder
 from . import InitiativeError
 
 logger = logging.getLogger(__name__)
@@ -338,25 +337,24 @@ def waiting_list(meeting: Meeting) -> QuerySet[Invitation]:
     )
 
 
-def send_due_reminders(*, limit: int = 1000) -> int:
-    """Remind those who accepted or have not answered, once, before the meeting starts."""
-    now = timezone.now()
-    horizon = now + timedelta(hours=settings.MEETING_REMINDER_HOURS)
+def send_due_reminders(*, limit: int = 1000, now: datetime | None = None) -> int:
+    """Remind each invitee who has not declined once per lead of theirs (or the meeting's) that
+    has come, for the meeting's current start; returns how many were reminded."""
+    now = now or timezone.now()
     with transaction.atomic():
-        due = list(
-            Invitation.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("meeting__initiative", "meeting__city", "invitee")
-            .filter(
-                reminder_sent_at__isnull=True,
-                state__in=REMINDED,
-                meeting__status=Meeting.Status.SCHEDULED,
-                meeting__starts_at__gt=now,
-                meeting__starts_at__lte=horizon,
-            )
-            .order_by("meeting__starts_at", "pk")[:limit]
+        due = defaultdict(list)  # invitation -> leads come and not yet reminded of
+        for lead in ReminderLead.values:
+            for invitation in _due_for(lead, now=now, limit=limit):
+                due[invitation].append(lead)
+        # Recorded and told in one transaction; the constraint refuses a second record.
+        SentReminder.objects.bulk_create(
+            SentReminder(invitation=i, lead_hours=lead, starts_at=i.meeting.starts_at)
+            for i, leads in due.items()
+            for lead in leads
         )
-        # Claimed and told in one transaction: a second run finds them reminded already.
         Invitation.objects.filter(pk__in=[i.pk for i in due]).update(reminder_sent_at=now)
+        # Leads that came together (say, invited an hour before, with 1 day and 1 hour chosen)
+        # make one reminder, not several at once.
         by_meeting = defaultdict(list)
         for invitation in due:
             by_meeting[invitation.meeting].append(invitation.invitee)
@@ -368,6 +366,30 @@ def send_due_reminders(*, limit: int = 1000) -> int:
                 url=meeting.get_absolute_url(),
             )
     return len(due)
+
+
+def _due_for(lead: int, *, now: datetime, limit: int) -> list[Invitation]:
+    """Invitations whose reminder `lead` hours before the meeting's start has come and not been
+    sent; locked, and those another beat holds are left to it."""
+    chosen = Q(meeting__reminder_leads__contains=[lead]) | Q(
+        meeting__reminder_leads__isnull=True, invitee__reminder_leads__contains=[lead]
+    )
+    sent = SentReminder.objects.filter(
+        invitation=OuterRef("pk"), lead_hours=lead, starts_at=OuterRef("meeting__starts_at")
+    )
+    return list(
+        Invitation.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("meeting__initiative", "meeting__city", "invitee")
+        .filter(
+            chosen,
+            state__in=REMINDED,
+            meeting__status=Meeting.Status.SCHEDULED,
+            meeting__starts_at__gt=now,
+            meeting__starts_at__lte=now + timedelta(hours=lead),
+        )
+        .exclude(Exists(sent))
+        .order_by("meeting__starts_at", "pk")[:limit]
+    )
 
 
 def my_invitation(*, meeting: Meeting, user: User) -> Invitation | None:

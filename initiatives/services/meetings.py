@@ -28,7 +28,7 @@ MAX_AHEAD = datetime.timedelta(days=10 * 365)
 # the agenda is the event's description, and often comes after the invitation.
 CALENDAR_FIELDS = ("title", "starts_at", "ends_at", "timezone", "place", "online_link", "agenda")
 TIME_FIELDS = ("starts_at", "ends_at")
-DETAILS = (*CALENDAR_FIELDS, "kind", "capacity")
+DETAILS = (*CALENDAR_FIELDS, "kind", "capacity", "reminder_leads")
 
 
 def meeting_problems(

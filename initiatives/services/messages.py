@@ -15,6 +15,7 @@ from citizens.services.notifications import notify
 from ..access import can_manage_initiative, can_manage_meeting
 from ..models import Initiative, Invitation, Meeting, MemberMessage, Membership
 from . import InitiativeError
+from .invitations import meeting_context
 
 logger = logging.getLogger(__name__)
 
@@ -131,3 +132,62 @@ def message_context(
     else:
         english, persian = host.name_en, host.name_fa
     return {**text, "host": english, "host_fa": persian, "meeting": meeting.title}
+
+
+# A coordinator's reminder is a short word, not a letter.
+MAX_NOTE = 1000
+
+
+def remindable(meeting: Meeting):
+    """The invitations a coordinator may remind by hand: sent, and not declined or refused."""
+    return (
+        meeting.invitations.exclude(state__in=[*NOT_WRITTEN_TO, Invitation.State.PENDING])
+        .filter(invitee__is_active=True)
+        .select_related("invitee")
+        .order_by("invitee__first_name", "invitee__last_name", "invitee__email")
+    )
+
+
+@transaction.atomic
+def remind_invitees(
+    *, sender: User, meeting: Meeting, invitation_ids: list[int], note: str, key: uuid.UUID
+) -> MemberMessage:
+    """Remind the chosen invitees of a meeting with the coordinator's own note, as a meeting
+    reminder (each person's choice for reminders says how it reaches them); once per form."""
+    meeting = Meeting.objects.select_related("initiative", "city").get(pk=meeting.pk)
+    if not can_manage_meeting(sender, meeting):
+        raise InitiativeError(_("You may only write to people of your own initiatives."))
+    if meeting.is_cancelled or meeting.ends_at <= timezone.now():
+        raise InitiativeError(_("This meeting is cancelled or over."))
+    note = note.strip()
+    if not note:
+        raise InitiativeError(_("Write a short message for the reminder."))
+    if len(note) > MAX_NOTE:
+        raise InitiativeError(_("The message is too long."))
+    chosen = list(remindable(meeting).filter(pk__in=invitation_ids))
+    if not chosen or len(chosen) != len(set(invitation_ids)):
+        raise InitiativeError(_("Choose who to remind among this meeting's invitees."))
+    subject = _("Reminder: %(meeting)s") % {"meeting": meeting.title}
+    _check(sender=sender, subject=subject, body=note, key=key)
+    try:
+        with transaction.atomic():
+            message = MemberMessage.objects.create(
+                initiative=meeting.initiative,
+                meeting=meeting,
+                sender=sender,
+                subject=subject,
+                body=note,
+                recipients=len(chosen),
+                key=key,
+            )
+    except IntegrityError:
+        raise InitiativeError(_("This message was sent already.")) from None
+    notify(
+        recipients=[invitation.invitee for invitation in chosen],
+        kind=Notification.Kind.MEETING_REMINDER,
+        context={**meeting_context(meeting), "note": note},
+        url=meeting.get_absolute_url(),
+    )
+    transaction.on_commit(lambda: _count_sent(sender))
+    logger.info("%s reminded %s invitees of meeting %s", sender.pk, len(chosen), meeting.pk)
+    return message

@@ -304,6 +304,7 @@ ARGUMENTS: dict[str, Callable[[Portal], dict]] = {
     "initiatives:meeting-edit": _crafts_meeting,
     "initiatives:desk-write-to-members": lambda portal: {"slug": CRAFTS},
     "initiatives:desk-write-to-invitees": _crafts_meeting,
+    "initiatives:meeting-remind": _crafts_meeting,
     "initiatives:desk-waiting-list": lambda portal: {
         "pk": Initiative.objects.get(slug=CRAFTS).meetings.get(title=FULL_MEETING).pk
     },

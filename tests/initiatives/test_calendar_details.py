@@ -236,7 +236,6 @@ def test_one_who_must_reconfirm_and_declines_gives_the_seat_to_the_first_waiting
 
 
 def test_moving_a_meeting_reminds_again_before_the_new_time(settings):
-    settings.MEETING_REMINDER_HOURS = 24
     start = (timezone.now() + timedelta(hours=10)).replace(microsecond=0)
     meeting = MeetingFactory(starts_at=start, ends_at=start + timedelta(hours=1))
     seated = invitation(meeting, state=Invitation.State.ACCEPTED)
@@ -252,7 +251,6 @@ def test_moving_a_meeting_reminds_again_before_the_new_time(settings):
 
 
 def test_a_meeting_moved_nowhere_near_its_reminder_is_reminded_when_the_time_comes(settings):
-    settings.MEETING_REMINDER_HOURS = 24
     start = (timezone.now() + timedelta(hours=10)).replace(microsecond=0)
     meeting = MeetingFactory(starts_at=start, ends_at=start + timedelta(hours=1))
     invitation(meeting, state=Invitation.State.ACCEPTED)

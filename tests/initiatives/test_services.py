@@ -381,7 +381,6 @@ def test_an_unknown_answer_is_refused():
 def test_reminders_go_once_to_those_who_accepted_or_have_not_answered(
     mailoutbox, settings, django_capture_on_commit_callbacks
 ):
-    settings.MEETING_REMINDER_HOURS = 24
     soon = MeetingFactory(
         starts_at=timezone.now() + timedelta(hours=5), ends_at=timezone.now() + timedelta(hours=6)
     )

@@ -153,6 +153,7 @@ WL, OTHER_WL = (
     "/desk/meetings/{other_meeting}/waiting-list/",
 )
 MESSAGE = {"subject": "Dates", "body": "Hello", "key": "8d0d8b5e-3f5c-4c86-9a55-0e0f2b0c1a11"}
+REMINDER = {"note": "Bring the samples", "key": "1f0d8b5e-3f5c-4c86-9a55-0e0f2b0c1a12"}
 PROPOSAL, DRAFT = "/proposals/{proposal}/", "/proposals/{draft}/"
 
 PORTAL = {
@@ -502,6 +503,24 @@ PORTAL = {
             *guarded(L, L, 403, 403, 403, 403, 200, 403, 404, 200),
             action="send",
             **MESSAGE,
+        ),
+    ],
+    "meetings/<int:pk>/remind/": [
+        get("/meetings/{meeting}/remind/", *guarded(L, L, 403, 403, 403, 403, 200, 403, 200, 200)),
+        get(
+            "/meetings/{other_meeting}/remind/",
+            *guarded(L, L, 403, 403, 403, 403, 200, 403, 404, 200),
+        ),
+        get(
+            "/meetings/{city_meeting}/remind/",
+            *guarded(L, L, 403, 403, 403, 403, 200, 403, 200, 200),
+        ),
+        # A forged reminder to another coordinator's invitees finds no meeting; with nobody
+        # ticked, the form is shown again.
+        post(
+            "/meetings/{other_city_meeting}/remind/",
+            *guarded(L, L, 403, 403, 403, 403, 200, 403, 404, 200),
+            **REMINDER,
         ),
     ],
     "desk/meetings/<int:pk>/write/": [
