@@ -438,3 +438,14 @@ class MessageForm(forms.Form):
         help_text=_("Plain text; each recipient sees it in their inbox and by e-mail."),
     )
     key = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class FollowForm(forms.Form):
+    """An e-mail address to follow a sister city or an initiative with; the e-mails come in
+    the page's language."""
+
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

@@ -18,6 +18,7 @@ from citizens.roles import MUNICIPAL_STAFF, has_role
 from diplomacy_portal import fragments
 from initiatives import public_feeds
 from initiatives.selectors import public_feed_meetings
+from initiatives.views import follow_page
 
 from . import selectors
 from .forms import DashboardFilterForm
@@ -81,7 +82,14 @@ def city_detail(request, slug):
         timeout=settings.PUBLIC_PAGES_CACHE_SECONDS,
         topics=("cities",),
     )
-    return render(request, "sistercities/city_detail.html", shared)
+    follow_url = reverse("sistercities:city-follow", args=[slug])
+    return render(request, "sistercities/city_detail.html", {**shared, "follow_url": follow_url})
+
+
+@never_cache
+def city_follow(request, slug):
+    """Follow the city's public meetings by e-mail, without an account."""
+    return follow_page(request, get_object_or_404(SisterCity, slug=slug))
 
 
 @require_safe
