@@ -61,7 +61,6 @@ OPEN_BEFORE_SECOND_FACTOR = frozenset(
         "sistercities:city-list",
         "sistercities:city-detail",
         "sistercities:city-follow",
-        "initiatives:initiative-follow",
         "initiatives:follow-confirm",
         "initiatives:follow-stop",
         "sistercities:city-meetings-feed",
