@@ -164,6 +164,7 @@ def initiative_detail(request, slug):
         "meetings": selectors.upcoming_meetings(initiative=initiative, public_only=not manages),
         "feed_url": settings.SITE_URL
         + reverse("initiatives:initiative-meetings-feed", args=[initiative.slug]),
+        "follow_form": FollowForm(auto_id="follow-%s"),
     }
     return render(request, "initiatives/initiative_detail.html", context)
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 from citizens.roles import MUNICIPAL_STAFF, has_role
 from diplomacy_portal import fragments
 from initiatives import public_feeds
+from initiatives.forms import FollowForm
 from initiatives.selectors import public_feed_meetings
 from initiatives.views import follow_page
 
@@ -82,8 +83,11 @@ def city_detail(request, slug):
         timeout=settings.PUBLIC_PAGES_CACHE_SECONDS,
         topics=("cities",),
     )
-    follow_url = reverse("sistercities:city-follow", args=[slug])
-    return render(request, "sistercities/city_detail.html", {**shared, "follow_url": follow_url})
+    follow = {
+        "follow_url": reverse("sistercities:city-follow", args=[slug]),
+        "follow_form": FollowForm(auto_id="follow-%s"),
+    }
+    return render(request, "sistercities/city_detail.html", {**shared, **follow})
 
 
 @never_cache
