@@ -242,6 +242,10 @@ def build_portal() -> Portal:
         state="sent",
         sent_at=timezone.now(),
     )
+    # Someone follows Florence by e-mail: the pages of its confirmation and way-out links.
+    Follow.objects.create(
+        email=_email("follower"), city=SisterCity.objects.get(slug="florence"), language="en"
+    )
     return Portal(
         users=users,
         newcomer=UserFactory(email=_email("newcomer"), verified=False),
@@ -289,11 +293,7 @@ def _crafts_meeting(portal) -> dict:
 
 def _follow_token(link: Callable[[Follow], str]) -> dict:
     """A link e-mailed to someone who follows Florence (its confirmation, or its way out)."""
-    follow, _ = Follow.objects.get_or_create(
-        email=_email("follower"),
-        city=SisterCity.objects.get(slug="florence"),
-        defaults={"language": "en"},
-    )
+    follow = Follow.objects.get(email=_email("follower"))
     return {"token": link(follow).rsplit("/", 2)[1]}
 
 
