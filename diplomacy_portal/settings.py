@@ -230,6 +230,11 @@ MEETING_UPDATE_DELAY_SECONDS = env.int("MEETING_UPDATE_DELAY_SECONDS", default=1
 DESK_MESSAGES_PER_HOUR = env.int("DESK_MESSAGES_PER_HOUR", default=10)
 # How long the "stop e-mails like this one" link of an e-mail works.
 UNSUBSCRIBE_LINK_MAX_AGE_DAYS = env.int("UNSUBSCRIBE_LINK_MAX_AGE_DAYS", default=365)
+# Following a city or an initiative by e-mail: the confirmation link's life, and how many
+# requests one address, or one client address, may make per hour.
+FOLLOW_CONFIRM_MAX_AGE_DAYS = env.int("FOLLOW_CONFIRM_MAX_AGE_DAYS", default=7)
+FOLLOW_REQUESTS_PER_ADDRESS = env.int("FOLLOW_REQUESTS_PER_ADDRESS", default=3)
+FOLLOW_REQUESTS_PER_CLIENT = env.int("FOLLOW_REQUESTS_PER_CLIENT", default=20)
 # A sister city with no activity (a meeting held, an initiative started or updated, a contact
 # logged) for this many days is fading; the dashboards' figures are cached this many seconds.
 CITY_FADING_AFTER_DAYS = env.int("CITY_FADING_AFTER_DAYS", default=90)

@@ -490,5 +490,16 @@ class RemindInviteesForm(forms.Form):
 
     @staticmethod
     def label_for(invitation: Invitation) -> str:
-        name = invitation.invitee.get_full_name() or invitation.invitee.email
+        name = invitation.invitee.display_name
         return f"{name} ({invitation.get_state_display()})"
+
+
+class FollowForm(forms.Form):
+    """An e-mail address to follow a sister city or an initiative with; the e-mails come in
+    the page's language."""
+
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

@@ -534,3 +534,59 @@ class CalendarReply(models.Model):
 
     def __str__(self):
         return f"{self.sender} ({self.get_outcome_display()})"
+
+
+class Follow(models.Model):
+    """An e-mail address that follows a sister city or an initiative without an account: told of
+    its public meetings once the address is confirmed (double opt-in), until it stops.
+
+    Only the address and its language are kept; stopping deletes the row."""
+
+    email = models.EmailField(_("e-mail address"))
+    initiative = models.ForeignKey(
+        Initiative,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="follows",
+        verbose_name=_("initiative"),
+    )
+    city = models.ForeignKey(
+        "sistercities.SisterCity",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="follows",
+        verbose_name=_("sister city"),
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follower")
+        verbose_name_plural = _("followers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(initiative__isnull=False, city__isnull=True)
+                | Q(initiative__isnull=True, city__isnull=False),
+                name="follow_of_an_initiative_or_a_city",
+            ),
+            models.UniqueConstraint(
+                fields=["email", "initiative"],
+                condition=Q(initiative__isnull=False),
+                name="one_follow_per_address_and_initiative",
+            ),
+            models.UniqueConstraint(
+                fields=["email", "city"],
+                condition=Q(city__isnull=False),
+                name="one_follow_per_address_and_city",
+            ),
+        ]
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def target(self):
+        return self.initiative if self.initiative_id else self.city

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .services import calendar_replies, invitations
+from .services import calendar_replies, follows, invitations
 
 
 @shared_task
@@ -13,3 +13,9 @@ def send_meeting_reminders() -> int:
 def read_calendar_replies() -> int:
     """Periodic, when a reply Maildir is configured: apply the answers calendar programs sent."""
     return calendar_replies.read_maildir()
+
+
+@shared_task
+def tell_followers_of_meeting(meeting_id: int) -> int:
+    """E-mail the followers of a public meeting's initiative or city, through the outbox."""
+    return follows.tell_of_meeting(meeting_id)

@@ -14,6 +14,7 @@ urlpatterns = [
         views.initiative_meetings_feed,
         name="initiative-meetings-feed",
     ),
+    path("initiatives/<slug:slug>/follow/", views.initiative_follow, name="initiative-follow"),
     path("initiatives/<slug:slug>/edit/", views.initiative_edit, name="initiative-edit"),
     path("initiatives/<slug:slug>/join/", views.initiative_join, name="initiative-join"),
     path("initiatives/<slug:slug>/leave/", views.initiative_leave, name="initiative-leave"),
@@ -48,6 +49,8 @@ urlpatterns = [
     ),
     path("desk/meetings/<int:pk>/offer-seat/", desk_views.offer_seat, name="desk-offer-seat"),
     path("rsvp/<str:token>/", views.rsvp, name="rsvp"),
+    path("follow/confirm/<str:token>/", views.follow_confirm, name="follow-confirm"),
+    path("follow/stop/<str:token>/", views.follow_stop, name="follow-stop"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar-feed"),
     path("me/calendar/", views.calendar_feed_reset, name="calendar-feed-reset"),
 ]

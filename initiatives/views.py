@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from citizens.services import notifications
@@ -24,6 +25,7 @@ from . import ical, public_feeds, selectors
 from .access import can_manage_initiative, can_manage_meeting, manageable_initiatives, may_schedule
 from .forms import (
     FindInitiativeForm,
+    FollowForm,
     InitiativeFilterForm,
     InitiativeForm,
     InviteMatchingForm,
@@ -31,7 +33,7 @@ from .forms import (
     MeetingForm,
 )
 from .models import CalendarFeed, Initiative, Invitation, Meeting, Membership
-from .services import InitiativeError, feeds, invitations, meetings, memberships
+from .services import InitiativeError, feeds, follows, invitations, meetings, memberships
 from .services import initiatives as initiative_changes
 from .tokens import BadToken, ExpiredToken, invitation_for_token
 
@@ -164,6 +166,7 @@ def initiative_detail(request, slug):
         "meetings": selectors.upcoming_meetings(initiative=initiative, public_only=not manages),
         "feed_url": settings.SITE_URL
         + reverse("initiatives:initiative-meetings-feed", args=[initiative.slug]),
+        "follow_form": FollowForm(auto_id="follow-%s"),
     }
     return render(request, "initiatives/initiative_detail.html", context)
 
@@ -470,3 +473,70 @@ def my_page(request):
         "newly_approved": not mine.memberships,
     }
     return render(request, "initiatives/my_page.html", context)
+
+
+def follow_page(request, target):
+    """Follow `target` (an initiative or a sister city) by e-mail: the form (GET), or the
+    request (POST), answered the same whatever the address."""
+    form = FollowForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            follows.ask_to_follow(
+                email=form.cleaned_data["email"],
+                target=target,
+                language=get_language(),
+                client=request.META.get("REMOTE_ADDR", ""),
+            )
+        except follows.TooManyRequests:
+            form.add_error(None, _("Too many requests to follow. Try again in an hour."))
+            status = 429
+        else:
+            messages.success(
+                request,
+                _(
+                    "If the address is right, an e-mail is on its way: follow its link to "
+                    "confirm. Nothing is sent before."
+                ),
+            )
+            return redirect(target.get_absolute_url())
+    return render(
+        request, "initiatives/follow.html", {"form": form, "target": target}, status=status
+    )
+
+
+@never_cache
+def initiative_follow(request, slug):
+    return follow_page(request, get_object_or_404(Initiative, slug=slug))
+
+
+@never_cache
+def follow_confirm(request, token):
+    """Confirm an address from the link e-mailed to it: a page with a button (GET), so that a
+    mail program opening the link confirms nothing; confirmed on the button (POST)."""
+    try:
+        follow = follows.follow_to_confirm(token)
+    except follows.BadFollowLink:
+        return render(request, "initiatives/follow_invalid.html", status=400)
+    if request.method == "POST":
+        follows.confirm(follow)
+        return render(request, "initiatives/follow_confirmed.html", {"follow": follow})
+    return render(request, "initiatives/follow_confirm.html", {"follow": follow})
+
+
+# A mail program's one-click unsubscribe (RFC 8058) POSTs without the reader's cookies: the
+# signed link is the permission, so there is no CSRF token to check.
+@csrf_exempt
+@never_cache
+def follow_stop(request, token):
+    """Stop following from the link in a follower's e-mail: a page with a button (GET), or at
+    once (POST, the button or a mail program's one-click). A second click is harmless."""
+    try:
+        follow = follows.follow_to_stop(token)
+    except follows.BadFollowLink:
+        return render(request, "initiatives/follow_invalid.html", status=400)
+    if request.method == "POST" or follow is None:
+        if follow is not None:
+            follows.stop(follow)
+        return render(request, "initiatives/follow_stopped.html", {"follow": follow})
+    return render(request, "initiatives/follow_stop.html", {"follow": follow})

@@ -19,6 +19,7 @@ app_name = "sistercities"
 urlpatterns = [
     path("cities/", views.city_list, name="city-list"),
     path("cities/<city:slug>/", views.city_detail, name="city-detail"),
+    path("cities/<city:slug>/follow/", views.city_follow, name="city-follow"),
     path(
         "agreements/<uuid:public_id>/document/",
         views.agreement_document,

@@ -17,7 +17,9 @@ from django.views.decorators.http import require_safe
 from citizens.roles import MUNICIPAL_STAFF, has_role
 from diplomacy_portal import fragments
 from initiatives import public_feeds
+from initiatives.forms import FollowForm
 from initiatives.selectors import public_feed_meetings
+from initiatives.views import follow_page
 
 from . import selectors
 from .forms import DashboardFilterForm
@@ -82,7 +84,17 @@ def city_detail(request, slug):
         timeout=settings.PUBLIC_PAGES_CACHE_SECONDS,
         topics=("cities", "proposals"),
     )
-    return render(request, "sistercities/city_detail.html", shared)
+    follow = {
+        "follow_url": reverse("sistercities:city-follow", args=[slug]),
+        "follow_form": FollowForm(auto_id="follow-%s"),
+    }
+    return render(request, "sistercities/city_detail.html", {**shared, **follow})
+
+
+@never_cache
+def city_follow(request, slug):
+    """Follow the city's public meetings by e-mail, without an account."""
+    return follow_page(request, get_object_or_404(SisterCity, slug=slug))
 
 
 @require_safe

@@ -16,7 +16,7 @@ from diplomacy_portal import l10n
 
 from ..access import can_manage_initiative, can_manage_meeting, may_schedule
 from ..models import Initiative, Invitation, Meeting
-from . import InitiativeError
+from . import InitiativeError, follows
 from .invitations import SEATED, meeting_context, promote_from_waiting_list, write_meeting_emails
 
 # Far beyond any real meeting, and within what the database and Python's dates hold in every
@@ -98,7 +98,11 @@ def schedule_meeting(
     if unknown:
         raise TypeError(f"Unknown meeting details: {', '.join(sorted(unknown))}")
     _check(details)
-    return Meeting.objects.create(initiative=initiative, city=city, organiser=organiser, **details)
+    meeting = Meeting.objects.create(
+        initiative=initiative, city=city, organiser=organiser, **details
+    )
+    follows.meeting_scheduled(meeting)
+    return meeting
 
 
 @transaction.atomic

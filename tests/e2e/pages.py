@@ -32,10 +32,12 @@ from citizens.models import DiplomatApplication, User
 from citizens.roles import CITY_OFFICIALS, INITIATIVE_COORDINATORS
 from citizens.services import notices
 from initiatives.demo import FULL_MEETING
-from initiatives.models import Initiative, Invitation, Membership
+from initiatives.models import Follow, Initiative, Invitation, Membership
+from initiatives.services import follows
 from initiatives.services.initiatives import record_change
 from initiatives.tokens import rsvp_token
 from proposals.models import Proposal
+from sistercities.models import SisterCity
 from tests.factories import UserFactory, application_in, reviewer
 from tests.proposals.factories import make_proposal
 
@@ -245,6 +247,10 @@ def build_portal() -> Portal:
         state="sent",
         sent_at=timezone.now(),
     )
+    # Someone follows Florence by e-mail: the pages of its confirmation and way-out links.
+    Follow.objects.create(
+        email=_email("follower"), city=SisterCity.objects.get(slug="florence"), language="en"
+    )
     return Portal(
         users=users,
         newcomer=UserFactory(email=_email("newcomer"), verified=False),
@@ -290,6 +296,12 @@ def _crafts_meeting(portal) -> dict:
     return {"pk": Initiative.objects.get(slug=CRAFTS).meetings.first().pk}
 
 
+def _follow_token(link: Callable[[Follow], str]) -> dict:
+    """A link e-mailed to someone who follows Florence (its confirmation, or its way out)."""
+    follow = Follow.objects.get(email=_email("follower"))
+    return {"token": link(follow).rsplit("/", 2)[1]}
+
+
 def _demo_proposal(status: str, **more) -> Proposal:
     """One of the demo's proposals (proposals/demo.py), supported by others."""
     return Proposal.objects.filter(status=status, **more).order_by("pk").first()
@@ -317,6 +329,10 @@ ARGUMENTS: dict[str, Callable[[Portal], dict]] = {
         )[1]
     },
     "sistercities:city-detail": lambda portal: {"slug": "florence"},
+    "sistercities:city-follow": lambda portal: {"slug": "florence"},
+    "initiatives:initiative-follow": lambda portal: {"slug": CRAFTS},
+    "initiatives:follow-confirm": lambda portal: _follow_token(follows.confirm_url),
+    "initiatives:follow-stop": lambda portal: _follow_token(follows.stop_url),
     "sistercities:dashboard-city": lambda portal: {"slug": "florence"},
     "account_confirm_email": lambda portal: {
         "key": EmailConfirmationHMAC(EmailAddress.objects.get(user=portal.newcomer)).key

@@ -31,8 +31,8 @@ from citizens.auth import has_totp
 from citizens.models import Notification, OutgoingEmail
 from citizens.roles import CITY_OFFICIALS, MUNICIPAL_STAFF
 from citizens.services import notices
-from initiatives.models import CalendarReply, Membership
-from initiatives.services import feeds
+from initiatives.models import CalendarReply, Follow, Membership
+from initiatives.services import feeds, follows
 from initiatives.tokens import rsvp_token
 from opendata import services as api_tokens
 from sistercities.models import Agreement, ContactLog
@@ -169,6 +169,25 @@ PORTAL = {
     "cities/<city:slug>/": [
         get("/cities/{city}/", *everyone(200)),
         get("/cities/no-such-city/", *everyone(404)),
+    ],
+    # Following by e-mail, without an account: a wrong address is shown the form again (a
+    # right one is counted against the hour's limit, which tests/initiatives/test_follows.py
+    # tries).
+    "cities/<city:slug>/follow/": [
+        get("/cities/{city}/follow/", *everyone(200)),
+        post("/cities/{city}/follow/", *everyone(200), email="not an address"),
+        get("/cities/no-such-city/follow/", *everyone(404)),
+    ],
+    # The links e-mailed to a follower: whoever holds them may use them.
+    "follow/confirm/<str:token>/": [
+        get("/follow/confirm/{follow_confirm}/", *everyone(200)),
+        post("/follow/confirm/{follow_confirm}/", *everyone(200)),
+        get("/follow/confirm/not-a-token/", *everyone(400)),
+    ],
+    "follow/stop/<str:token>/": [
+        get("/follow/stop/{follow_stop}/", *everyone(200)),
+        post("/follow/stop/{follow_stop}/", *everyone(200)),
+        get("/follow/stop/not-a-token/", *everyone(400)),
     ],
     # An agreement's document: a public one for anyone (role holders set up their second factor
     # first, as on every page but the public ones), the others for the municipal staff and the
@@ -334,6 +353,12 @@ PORTAL = {
     "initiatives/<slug:slug>/": [
         get("/initiatives/{initiative}/", *guarded(*(200,) * 10)),
         get("/initiatives/no-such-thing/", *guarded(*(404,) * 10)),
+    ],
+    # As the initiative's page.
+    "initiatives/<slug:slug>/follow/": [
+        get("/initiatives/{initiative}/follow/", *guarded(*(200,) * 10)),
+        post("/initiatives/{initiative}/follow/", *guarded(*(200,) * 10), email="not an address"),
+        get("/initiatives/no-such-thing/follow/", *guarded(*(404,) * 10)),
     ],
     "initiatives/<slug:slug>/meetings.ics": [
         get("/initiatives/{initiative}/meetings.ics", *everyone(200)),
@@ -1000,6 +1025,7 @@ def _build_world():
     draft = make_proposal(author=users["diplomat"], cities=[city])
     draft.attachment.save("plan.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
     public_meeting = MeetingFactory(initiative=initiative, kind="public_event")
+    follow = Follow.objects.create(email="reader@example.net", city=city, language="en")
     api_token, _key = api_tokens.create_token(user=users["official"], name="Newsroom")
     unverified_address = EmailAddress.objects.get(user=users["unverified"])
     # Signing in changes last_login, on which a password reset token depends: sessions first.
@@ -1049,6 +1075,8 @@ def _build_world():
         "api_token": api_token.pk,
         "token": rsvp_token(invited),
         "unsubscribe": notices.unsubscribe_url(citizen_a, "meeting_reminder").rsplit("/", 2)[1],
+        "follow_confirm": follows.confirm_url(follow).rsplit("/", 2)[1],
+        "follow_stop": follows.stop_url(follow).rsplit("/", 2)[1],
         "feed": feeds.reset_calendar_feed(user=users["diplomat"]).token,
         "confirmation_key": EmailConfirmationHMAC(unverified_address).key,
         "reset_uid": user_pk_to_url_str(citizen_a),
