@@ -48,3 +48,16 @@ def test_machine_readable_times_are_to_the_second_in_tehran_time():
     moment = datetime.datetime(2026, 11, 30, 6, 45, 29, 384226, tzinfo=datetime.UTC)
 
     assert template.render(Context({"moment": moment})) == "2026-11-30T10:15:29+03:30"
+
+
+def test_the_persian_catalogue_defines_each_message_once():
+    # With two definitions of one message, which one the reader sees depends on the compiler.
+    import collections
+    from pathlib import Path
+
+    import polib
+
+    catalogue = polib.pofile(str(Path(__file__).parents[2] / "locale/fa/LC_MESSAGES/django.po"))
+    defined = collections.Counter((entry.msgctxt, entry.msgid) for entry in catalogue)
+
+    assert [message for message, times in defined.items() if times > 1] == []
