@@ -25,9 +25,10 @@ from django.core.cache import cache
 from django.db import transaction
 
 # Beyond the versions, a kept entry lasts this long: the bound on an old answer if Redis lost a
-# new version while it was unreachable (a version written during an outage is not kept).
+# new version (while it was unreachable, or evicted) and the entry survived it.
 ENTRY_SECONDS = 10 * 60
 EVERYONE = "access-version:everyone"
+FIRST_VERSION = "first"
 
 
 @dataclass(frozen=True)
@@ -46,22 +47,14 @@ def _entry_key(user_id) -> str:
     return f"access:{user_id}"
 
 
-def _current_version(found: dict, key: str) -> str | None:
-    """The version under `key`, started now if there is none (a flushed or new cache); None
-    when the cache cannot keep one, so that nothing is kept under it."""
-    if key in found:
-        return found[key]
-    cache.add(key, uuid.uuid4().hex, timeout=None)
-    return cache.get(key)
-
-
 def kept_access(user) -> Access:
     """The user's roles and permissions, read from the database only when their kept entry is
-    missing or stamped with an old version."""
+    missing or stamped with an old version. One round trip to Redis when it is kept."""
     version_key, entry_key = _version_key(user.pk), _entry_key(user.pk)
     # The versions are read before the database, so an answer is never newer than its stamp.
+    # A version never given (or lost with the cache) is the first one: any change gives a new.
     found = cache.get_many([EVERYONE, version_key, entry_key])
-    versions = (_current_version(found, EVERYONE), _current_version(found, version_key))
+    versions = (found.get(EVERYONE, FIRST_VERSION), found.get(version_key, FIRST_VERSION))
     entry = found.get(entry_key)
     if entry is not None and entry.versions == versions:
         return entry
@@ -72,7 +65,10 @@ def kept_access(user) -> Access:
         user_permissions=frozenset(plain.get_user_permissions(user)),
         group_permissions=frozenset(plain.get_group_permissions(user)),
     )
-    if None not in versions:
+    if found:
+        # Nothing at all back from Redis is Redis away (or emptied, when the portal-wide
+        # version is given again by the next migrate or change of a role): keeping the answer
+        # would cost a request one more wait of REDIS_CACHE_TIMEOUT for nothing.
         cache.set(entry_key, entry, timeout=ENTRY_SECONDS)
     return entry
 
@@ -91,12 +87,12 @@ class KeptAccessBackend(ModelBackend):
 
     def get_user_permissions(self, user_obj, obj=None):
         if self._kept(user_obj, obj):
-            return set(kept_access(user_obj).user_permissions)
+            return set(user_obj.access.user_permissions)
         return super().get_user_permissions(user_obj, obj)
 
     def get_group_permissions(self, user_obj, obj=None):
         if self._kept(user_obj, obj):
-            return set(kept_access(user_obj).group_permissions)
+            return set(user_obj.access.group_permissions)
         return super().get_group_permissions(user_obj, obj)
 
 

@@ -128,14 +128,19 @@ class User(AbstractUser):
         return self.preferred_language or settings.LANGUAGE_CODE
 
     @cached_property
-    def role_names(self) -> frozenset[str]:
-        """The names of this person's roles (citizens.roles), kept in the cache between requests
-        (citizens.backends) and read once per user object: the middleware, the navigation and
-        the view of one request ask in turn."""
+    def access(self):
+        """This person's roles and permissions, kept in the cache between requests
+        (citizens.backends) and read once per user object: the middleware, the navigation, the
+        permission checks and the view of one request ask in turn."""
         # Imported here: Django's backends module needs this model to exist first.
         from .backends import kept_access
 
-        return kept_access(self).roles
+        return kept_access(self)
+
+    @property
+    def role_names(self) -> frozenset[str]:
+        """The names of this person's roles (citizens.roles)."""
+        return self.access.roles
 
 
 class OutgoingEmail(models.Model):

@@ -88,6 +88,11 @@ def sync_role_permissions(**kwargs) -> None:
     from django.contrib.auth.models import Group, Permission
     from django.db.models import Q
 
+    from .backends import renew_everyones_access
+
+    # Every migrate (each deploy) also starts the kept roles afresh (citizens.backends).
+    renew_everyones_access()
+
     for role, names in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=role)
         wanted = Q(pk__in=[])

@@ -87,7 +87,7 @@ def test_accounts_whose_application_came_before_names_were_copied_are_named():
     application_in("submitted", user=named, full_name_latin="Another Name")
     draft = ApplicationFactory(user=UserFactory(first_name="", last_name=""))
 
-    migration = import_module("citizens.migrations.0016_accounts_named_from_applications")
+    migration = import_module("citizens.migrations.0021_accounts_named_from_applications")
     migration.name_accounts(apps, None)
 
     assert User.objects.get(pk=sara.pk).display_name == "Sara Ahmadi"

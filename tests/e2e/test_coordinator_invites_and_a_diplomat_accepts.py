@@ -22,7 +22,7 @@ def schedule_crafts_board(page, day) -> None:
     """Fill in the meeting form, its initiative already chosen, and schedule the meeting."""
     page.get_by_label("Title").fill("Crafts board")
     page.get_by_label("Kind").select_option("board")
-    page.get_by_label("Day").fill(day.isoformat())
+    page.locator("#id_date").fill(day.isoformat())  # "Day", not the reminders "a day before"
     page.get_by_label("Starts at").fill("10:00")
     page.get_by_label("Ends at").fill("12:00")
     page.get_by_label("Place").fill("City hall")
