@@ -16,9 +16,11 @@ Superusers and inactive people are read as ModelBackend reads them (their flags 
 user's own row on every request).
 """
 
+import time
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
@@ -53,7 +55,11 @@ def kept_access(user) -> Access:
     version_key, entry_key = _version_key(user.pk), _entry_key(user.pk)
     # The versions are read before the database, so an answer is never newer than its stamp.
     # A version never given (or lost with the cache) is the first one: any change gives a new.
+    asked = time.monotonic()
     found = cache.get_many([EVERYONE, version_key, entry_key])
+    # A cache that took its whole timeout to answer (Redis frozen) is not asked again now: one
+    # more wait for nothing. Down, it answers at once; working and empty, it keeps the entry.
+    waited_out = time.monotonic() - asked >= settings.REDIS_CACHE_TIMEOUT
     versions = (found.get(EVERYONE, FIRST_VERSION), found.get(version_key, FIRST_VERSION))
     entry = found.get(entry_key)
     if entry is not None and entry.versions == versions:
@@ -65,10 +71,7 @@ def kept_access(user) -> Access:
         user_permissions=frozenset(plain.get_user_permissions(user)),
         group_permissions=frozenset(plain.get_group_permissions(user)),
     )
-    if found:
-        # Nothing at all back from Redis is Redis away (or emptied, when the portal-wide
-        # version is given again by the next migrate or change of a role): keeping the answer
-        # would cost a request one more wait of REDIS_CACHE_TIMEOUT for nothing.
+    if not waited_out:
         cache.set(entry_key, entry, timeout=ENTRY_SECONDS)
     return entry
 

@@ -83,3 +83,14 @@ def test_a_renamed_group_gives_its_members_the_new_role_name_on_the_next_request
     group.save()
 
     assert User.objects.get(pk=official.pk).role_names == {"Former officials"}
+
+
+def test_roles_are_kept_again_after_the_cache_lost_everything(client, official):
+    from django.core.cache import cache
+
+    cache.clear()  # Redis restarted empty: no versions, no entries
+    client.get(DASHBOARD)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(DASHBOARD).status_code == 200
+
+    assert _auth_queries(captured) == []
