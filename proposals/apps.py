@@ -17,14 +17,16 @@ class ProposalsConfig(AppConfig):
 
         from diplomacy_portal import fragments
 
-        from .models import Proposal
+        from .models import Proposal, Support
 
         def changed(**kwargs):
             fragments.changed("proposals")
 
-        # A sister city's public page lists the proposals accepted for it.
-        for signal in (post_save, post_delete):
-            signal.connect(changed, sender=Proposal, weak=False, dispatch_uid=f"proposal-{signal}")
+        # A sister city's public page lists the proposals accepted for it, and the public list
+        # shows each proposal with its count of supports.
+        for model in (Proposal, Support):
+            for signal in (post_save, post_delete):
+                signal.connect(changed, sender=model, weak=False, dispatch_uid=f"{model}-{signal}")
         m2m_changed.connect(
             changed, sender=Proposal.cities.through, weak=False, dispatch_uid="proposal-cities"
         )

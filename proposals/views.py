@@ -1,16 +1,19 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from citizens.roles import is_privileged
+from diplomacy_portal import fragments
 from diplomacy_portal.forms import error_summary
 
 from . import selectors, services
@@ -19,6 +22,8 @@ from .models import Proposal
 from .services import ProposalError
 
 PER_PAGE = 20
+# The first pages of the unfiltered list are kept in the cache; later ones are rarely read.
+SHARED_PAGES = 10
 SUBMITTED = gettext_lazy("Your proposal was submitted; the municipal staff will review it.")
 
 
@@ -39,10 +44,25 @@ def _public_proposal(pk) -> Proposal:
 
 def proposal_list(request):
     form = ProposalFilterForm(request.GET or None)
-    page = Paginator(selectors.public_proposals(**form.filters()), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    context = {"form": form, "page": page, "writes": request.user.is_authenticated}
+    number = request.GET.get("page", "1")
+
+    def body():
+        page = Paginator(selectors.public_proposals(**form.filters()), PER_PAGE).get_page(number)
+        context = {"form": form, "page": page}
+        return render_to_string("proposals/_proposal_list_body.html", context, request=request)
+
+    # The first pages of the whole list are the same for every reader of a language: kept
+    # until a proposal, a support or a city changes. Filtered and later pages are read afresh.
+    shared = set(request.GET) <= {"page"} and number in map(str, range(1, SHARED_PAGES + 1))
+    context = {
+        "body": fragments.kept(
+            f"proposals:{get_language()}:{number}",
+            body,
+            timeout=settings.PUBLIC_PAGES_CACHE_SECONDS if shared else 0,
+            topics=("proposals", "cities"),
+        ),
+        "writes": request.user.is_authenticated,
+    }
     return render(request, "proposals/proposal_list.html", context)
 
 

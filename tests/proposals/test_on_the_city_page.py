@@ -54,3 +54,17 @@ def test_the_city_page_makes_as_many_queries_for_twenty_accepted_proposals_as_fo
         _city_page(client)
 
     assert len(many) == len(few)
+
+
+def test_the_public_list_shows_a_new_support_at_once_though_its_first_pages_are_kept(client):
+    from proposals.models import Support
+    from tests.initiatives.factories import diplomat
+
+    florence = SisterCityFactory(slug="florence")
+    proposal = proposal_in("submitted", cities=[florence], title="Calligraphy exchange")
+    client.get("/proposals/")  # kept in the cache now
+
+    Support.objects.create(proposal=proposal, supporter=diplomat("supporter@example.org"))
+
+    item = client.get("/proposals/").content.decode().split("Calligraphy exchange")[1]
+    assert "supported by one diplomat" in item.split("</li>")[0]
