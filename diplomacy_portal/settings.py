@@ -183,6 +183,8 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # Staff, officials and coordinators need a sign-in with two-factor authentication for every
 # page but public ones and their own account: diplomacy_portal.middleware, PrivilegedMFA...
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Citizen Diplomat Portal")
+# A code typed as its 30 seconds run out still counts (RFC 6238 §5.2 allows one step of delay).
+MFA_TOTP_TOLERANCE = 1
 
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")
 LANGUAGES = [("en", _("English")), ("fa", _("Persian"))]
